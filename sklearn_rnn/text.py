@@ -1,0 +1,524 @@
+"""Turn raw documents into padded integer sequences.
+
+:class:`SequenceVectorizer` is the scikit-learn counterpart of the Keras
+``TextVectorization`` + ``pad_sequences`` step: it learns a vocabulary on the
+training documents and writes each document as a fixed-length row of token
+ids, ready for an embedding layer.
+"""
+
+import re
+from array import array
+from collections.abc import Iterable
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["SequenceVectorizer", "PAD_ID", "OOV_ID", "MAX_LEN_CAP"]
+
+PAD_ID = 0
+OOV_ID = 1
+#: Upper bound on ``max_len_`` when ``max_len=None``: one very long document
+#: must not blow every row of the output up to its length.
+MAX_LEN_CAP = 1000
+
+_HTML_TAG = re.compile(r"<[^>]{0,200}>")
+# Words, numbers and contractions: "i", "a", "don't", "rock'n'roll".
+_DEFAULT_TOKEN_PATTERN = r"(?u)\w+(?:['’]\w+)*"
+# Provisional ids are flushed into the count arrays in chunks of this size so
+# that memory stays bounded by the output, not by the corpus.
+_COUNT_CHUNK = 1 << 20
+
+
+class _IdTable(dict):
+    """A dict that gives every unseen key the next free id (C-speed hits)."""
+
+    def __missing__(self, key):
+        value = self[key] = len(self)
+        return value
+
+
+def _sort_key(item):
+    token, count = item
+    return (-count, token)
+
+
+class SequenceVectorizer(TransformerMixin, BaseEstimator):
+    """Convert documents to a padded matrix of token ids.
+
+    Index 0 is padding and index 1 marks out-of-vocabulary tokens. Known tokens
+    take ids from 2 upwards, most frequent first; tokens of equal frequency are
+    ordered by the token itself, so the vocabulary is deterministic.
+
+    Parameters
+    ----------
+    input_type : {'text', 'tokens'}, default='text'
+        ``'text'``: each document is a string that is preprocessed and
+        tokenized. ``'tokens'``: each document is already a sequence of tokens
+        (strings or integers, e.g. the lists of word indices returned by
+        Keras's ``imdb.load_data``); preprocessing and tokenization are skipped
+        and the tokens are counted as they are.
+    lowercase : bool, default=True
+        Convert text to lowercase before tokenizing (``input_type='text'``).
+    strip_html : bool, default=True
+        Replace HTML tags such as ``<br />`` by spaces before tokenizing.
+    preprocessor : callable, default=None
+        Called on each raw string instead of lowercasing and HTML stripping.
+    tokenizer : callable, default=None
+        Called on each preprocessed string; must return a list of tokens.
+        Overrides ``token_pattern``.
+    token_pattern : str, default=r"(?u)\\w+(?:['’]\\w+)*"
+        Regular expression whose matches are the tokens. Unlike
+        ``CountVectorizer`` it keeps one-letter words and contractions
+        ("i", "a", "don't"). If it has one capturing group, the group is the
+        token.
+    stop_words : {'english'}, list or None, default=None
+        Tokens removed from the documents before counting and indexing.
+    max_features : int, default=None
+        Keep only the ``max_features`` most frequent tokens (by total count in
+        the corpus). Padding and OOV are not counted.
+    min_df : float in [0.0, 1.0] or int, default=1
+        Ignore tokens that occur in fewer documents (an int) or in a smaller
+        proportion of documents (a float).
+    max_df : float in [0.0, 1.0] or int, default=1.0
+        Ignore tokens that occur in more documents (int) or in a larger
+        proportion of documents (float).
+    max_len : int, default=None
+        Length of every output row. ``None`` uses the longest document seen in
+        ``fit``, capped at ``MAX_LEN_CAP`` (1000) tokens.
+    padding : {'pre', 'post'}, default='pre'
+        Where padding goes: ``'pre'`` puts the tokens flush right, as Keras's
+        ``pad_sequences`` does.
+    truncating : {'pre', 'post'}, default='pre'
+        Which end of a long document is cut: ``'pre'`` drops the beginning and
+        keeps the end of a long review.
+    dtype : numpy integer dtype, default=np.int32
+        Type of the output array.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Mapping from token to id (ids start at 2).
+    max_len_ : int
+        Number of columns of the output.
+    n_tokens_ : int
+        Size of the id space, ``len(vocabulary_) + 2``: the input size of an
+        embedding layer.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.CountVectorizer : bag-of-words counts.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import SequenceVectorizer
+    >>> docs = ["An excellent movie!", "A poor, poor movie.", "Excellent"]
+    >>> vec = SequenceVectorizer(max_len=4)
+    >>> vec.fit_transform(docs)
+    array([[0, 6, 2, 3],
+           [5, 4, 4, 3],
+           [0, 0, 0, 2]], dtype=int32)
+    >>> vec.get_vocabulary()
+    ['', '[UNK]', 'excellent', 'movie', 'poor', 'a', 'an']
+    >>> vec.transform(["excellent unseen words"])
+    array([[0, 2, 1, 1]], dtype=int32)
+    >>> vec.inverse_transform([[0, 2, 1, 3]])
+    [['excellent', '[UNK]', 'movie']]
+    """
+
+    _parameter_constraints: dict = {
+        "input_type": [StrOptions({"text", "tokens"})],
+        "lowercase": ["boolean"],
+        "strip_html": ["boolean"],
+        "preprocessor": [callable, None],
+        "tokenizer": [callable, None],
+        "token_pattern": [str],
+        "stop_words": [StrOptions({"english"}), list, tuple, set, frozenset, None],
+        "max_features": [Interval(Integral, 1, None, closed="left"), None],
+        "min_df": [
+            Interval(Real, 0, 1, closed="both"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "max_df": [
+            Interval(Real, 0, 1, closed="both"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "max_len": [Interval(Integral, 1, None, closed="left"), None],
+        "padding": [StrOptions({"pre", "post"})],
+        "truncating": [StrOptions({"pre", "post"})],
+        "dtype": "no_validation",
+    }
+
+    def __init__(
+        self,
+        *,
+        input_type="text",
+        lowercase=True,
+        strip_html=True,
+        preprocessor=None,
+        tokenizer=None,
+        token_pattern=_DEFAULT_TOKEN_PATTERN,
+        stop_words=None,
+        max_features=None,
+        min_df=1,
+        max_df=1.0,
+        max_len=None,
+        padding="pre",
+        truncating="pre",
+        dtype=np.int32,
+    ):
+        self.input_type = input_type
+        self.lowercase = lowercase
+        self.strip_html = strip_html
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.token_pattern = token_pattern
+        self.stop_words = stop_words
+        self.max_features = max_features
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_len = max_len
+        self.padding = padding
+        self.truncating = truncating
+        self.dtype = dtype
+
+    # ------------------------------------------------------------------ analysis
+    def build_analyzer(self):
+        """Return a callable mapping one document to its list of tokens.
+
+        Returns
+        -------
+        analyzer : callable
+            ``analyzer(doc) -> list``, with preprocessing, tokenization and
+            stop-word removal applied as configured.
+        """
+        if self.input_type == "tokens":
+            base = _check_token_doc
+        else:
+            base = self._build_text_analyzer()
+        stop = self._stop_words()
+        if not stop:
+            return base
+        return lambda doc: [t for t in base(doc) if t not in stop]
+
+    def _build_text_analyzer(self):
+        if self.preprocessor is not None:
+            preprocess = self.preprocessor
+        else:
+            steps = []
+            if self.strip_html:
+                steps.append(lambda s: _HTML_TAG.sub(" ", s))
+            if self.lowercase:
+                steps.append(str.lower)
+
+            def preprocess(doc):
+                for step in steps:
+                    doc = step(doc)
+                return doc
+
+        if self.tokenizer is not None:
+            tokenize = self.tokenizer
+        else:
+            pattern = re.compile(self.token_pattern)
+            if pattern.groups > 1:
+                raise ValueError(
+                    "token_pattern must have at most one capturing group, got "
+                    f"{pattern.groups} in {self.token_pattern!r}."
+                )
+            tokenize = pattern.findall
+
+        def analyze(doc):
+            if not isinstance(doc, str):
+                raise TypeError(_bad_item_message(doc, "a string"))
+            return tokenize(preprocess(doc))
+
+        return analyze
+
+    def _stop_words(self):
+        if self.stop_words is None:
+            return frozenset()
+        if self.stop_words == "english":
+            return ENGLISH_STOP_WORDS
+        return frozenset(self.stop_words)
+
+    # ----------------------------------------------------------------------- fit
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary and the output length.
+
+        Parameters
+        ----------
+        raw_documents : iterable
+            Strings (``input_type='text'``) or token sequences
+            (``input_type='tokens'``): a list, numpy array or pandas Series.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceVectorizer
+            The fitted vectorizer.
+        """
+        self.fit_transform(raw_documents)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, raw_documents, y=None):
+        """Learn the vocabulary and return the padded id matrix.
+
+        One pass over the corpus: tokens get provisional ids as they are met,
+        only the part of each document that survives truncation is kept, and
+        the provisional ids are remapped to frequency order at the end.
+
+        Parameters
+        ----------
+        raw_documents : iterable
+            Strings or token sequences, see :meth:`fit`.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X : ndarray of shape (n_documents, max_len_)
+            Token ids, padded with 0.
+        """
+        docs = _check_documents(raw_documents, self.input_type)
+        if not docs:
+            raise ValueError("Cannot fit a SequenceVectorizer on no documents: got an empty iterable.")
+        min_doc, max_doc = self._df_bounds(len(docs))
+        # Document frequencies cost a set per document: count them only when
+        # min_df/max_df can actually drop a token.
+        need_df = min_doc > 1 or max_doc < len(docs)
+        analyze = self.build_analyzer()
+        keep = self.max_len if self.max_len is not None else MAX_LEN_CAP
+
+        table = _IdTable()
+        counts = {"tf": np.zeros(0, dtype=np.int64), "df": np.zeros(0, dtype=np.int64)}
+        buffers = {"tf": array("i"), "df": array("i")}
+        kept, lengths = array("i"), np.zeros(len(docs), dtype=np.int64)
+        longest = 0
+
+        def flush():
+            for name, buf in buffers.items():
+                counts[name] = _add_counts(counts[name], buf, len(table))
+                del buf[:]
+
+        for i, doc in enumerate(docs):
+            ids = list(map(table.__getitem__, _analyze_at(analyze, doc, i)))
+            longest = max(longest, len(ids))
+            buffers["tf"].extend(ids)
+            if need_df:
+                buffers["df"].extend(set(ids))
+            part = _truncate(ids, keep, self.truncating)
+            kept.extend(part)
+            lengths[i] = len(part)
+            if len(buffers["tf"]) > _COUNT_CHUNK:
+                flush()
+        flush()
+
+        df = counts["df"] if need_df else None
+        remap = self._build_vocabulary(list(table), counts["tf"], df, (min_doc, max_doc))
+        self.max_len_ = int(self.max_len or max(1, min(longest, MAX_LEN_CAP)))
+        return self._pad(remap[np.frombuffer(kept, dtype=np.int32)], lengths)
+
+    def _df_bounds(self, n_docs):
+        max_doc = self.max_df if isinstance(self.max_df, Integral) else self.max_df * n_docs
+        min_doc = self.min_df if isinstance(self.min_df, Integral) else self.min_df * n_docs
+        if max_doc < min_doc:
+            raise ValueError(
+                f"max_df={self.max_df!r} corresponds to < documents than "
+                f"min_df={self.min_df!r}: max_df must allow at least as many "
+                "documents as min_df."
+            )
+        return min_doc, max_doc
+
+    def _build_vocabulary(self, tokens, tf_counts, df_counts, df_bounds):
+        """Select and order the vocabulary; return provisional -> final ids."""
+        if df_counts is None:
+            selected = range(len(tokens))
+        else:
+            selected = np.flatnonzero((df_counts >= df_bounds[0]) & (df_counts <= df_bounds[1]))
+        candidates = [(tokens[j], int(tf_counts[j])) for j in selected]
+        try:
+            candidates.sort(key=_sort_key)
+        except TypeError:  # tokens of mixed types: order ties by their repr
+            candidates.sort(key=lambda item: (-item[1], type(item[0]).__name__, repr(item[0])))
+        if self.max_features is not None:
+            candidates = candidates[: self.max_features]
+
+        self.vocabulary_ = {tok: i + 2 for i, (tok, _) in enumerate(candidates)}
+        self.n_tokens_ = len(self.vocabulary_) + 2
+        remap = np.full(len(tokens), OOV_ID, dtype=np.int32)
+        provisional = _IdTable((tok, i) for i, tok in enumerate(tokens))
+        final_ids = np.fromiter(self.vocabulary_.values(), dtype=np.int64, count=len(candidates))
+        prov_ids = np.fromiter(
+            (provisional[tok] for tok, _ in candidates), dtype=np.int64, count=len(candidates)
+        )
+        remap[prov_ids] = final_ids
+        return remap
+
+    # ------------------------------------------------------------------ transform
+    def transform(self, raw_documents):
+        """Map documents to the padded id matrix learnt in :meth:`fit`.
+
+        Parameters
+        ----------
+        raw_documents : iterable
+            Strings or token sequences, see :meth:`fit`.
+
+        Returns
+        -------
+        X : ndarray of shape (n_documents, max_len_)
+            Token ids; unknown tokens are 1 and padding is 0.
+        """
+        check_is_fitted(self, "vocabulary_")
+        docs = _check_documents(raw_documents, self.input_type)
+        analyze = self.build_analyzer()
+        get = self.vocabulary_.get
+        kept, lengths = array("i"), np.zeros(len(docs), dtype=np.int64)
+        for i, doc in enumerate(docs):
+            tokens = _truncate(_analyze_at(analyze, doc, i), self.max_len_, self.truncating)
+            kept.extend(map(get, tokens, [OOV_ID] * len(tokens)))
+            lengths[i] = len(tokens)
+        return self._pad(np.frombuffer(kept, dtype=np.int32), lengths)
+
+    def _pad(self, flat, lengths):
+        """Place the kept ids of each document in its row, padding with 0.
+
+        A loop over rows writes straight into the output: vectorized index
+        arrays would cost several times the output's memory.
+        """
+        width = self.max_len_
+        out = np.zeros((len(lengths), width), dtype=self.dtype)
+        start = 0
+        pre = self.padding == "pre"
+        for row, length in zip(out, lengths.tolist()):
+            take = min(length, width)
+            if take:
+                part = flat[start : start + length]
+                part = part[length - take :] if self.truncating == "pre" else part[:take]
+                if pre:
+                    row[width - take :] = part
+                else:
+                    row[:take] = part
+            start += length
+        return out
+
+    def inverse_transform(self, X):
+        """Map id rows back to token lists, dropping padding.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_documents, n_positions)
+            Token ids as returned by :meth:`transform`.
+
+        Returns
+        -------
+        tokens : list of list
+            One list of tokens per row; OOV ids give ``'[UNK]'``.
+        """
+        check_is_fitted(self, "vocabulary_")
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"X must be a 2-D array of token ids, got shape {X.shape}.")
+        vocab = np.asarray(self.get_vocabulary(), dtype=object)
+        if X.size and (X.min() < 0 or X.max() >= len(vocab)):
+            raise ValueError(
+                f"X holds ids outside [0, {len(vocab) - 1}], the vocabulary of this vectorizer."
+            )
+        return [vocab[row[row != PAD_ID]].tolist() for row in X]
+
+    def get_vocabulary(self):
+        """Return the tokens in id order, as Keras's ``TextVectorization`` does.
+
+        Returns
+        -------
+        vocabulary : list
+            ``''`` for padding (id 0), ``'[UNK]'`` for OOV (id 1), then the
+            tokens from id 2 upwards.
+        """
+        check_is_fitted(self, "vocabulary_")
+        return ["", "[UNK]", *self.vocabulary_]
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns: one per sequence position.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            ``['position_0', ..., 'position_{max_len_ - 1}']``.
+        """
+        check_is_fitted(self, "max_len_")
+        return np.asarray([f"position_{i}" for i in range(self.max_len_)], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = True
+        return tags
+
+
+# ---------------------------------------------------------------------- helpers
+def _check_documents(raw_documents, input_type):
+    """Return the documents as a list, with a clear error for a bad container."""
+    if isinstance(raw_documents, (str, bytes)):
+        raise ValueError(
+            "Iterable over raw text documents expected, a single "
+            f"{type(raw_documents).__name__} object received. Wrap it in a list: [doc]."
+        )
+    if not isinstance(raw_documents, Iterable):
+        raise TypeError(
+            "raw_documents must be an iterable of documents (list, numpy array, "
+            f"pandas Series), got {type(raw_documents).__name__}."
+        )
+    if hasattr(raw_documents, "ndim") and raw_documents.ndim > 1 and input_type == "text":
+        raise ValueError(
+            "raw_documents must be one-dimensional (one document per item), got an "
+            f"array of shape {raw_documents.shape}."
+        )
+    return list(raw_documents)
+
+
+def _bad_item_message(doc, expected):
+    kind = "NaN" if isinstance(doc, float) and doc != doc else repr(doc)[:40]
+    return f"each document must be {expected}, got {type(doc).__name__} ({kind})"
+
+
+def _check_token_doc(doc):
+    if isinstance(doc, (str, bytes)) or not isinstance(doc, Iterable):
+        raise TypeError(
+            _bad_item_message(doc, "a sequence of tokens")
+            + " with input_type='tokens'"
+        )
+    return list(doc.tolist() if isinstance(doc, np.ndarray) else doc)
+
+
+def _analyze_at(analyze, doc, index):
+    """Analyze one document, naming its position if it is invalid."""
+    try:
+        return analyze(doc)
+    except TypeError as exc:
+        if doc is None or isinstance(doc, float) or "each document" in str(exc):
+            raise TypeError(f"Document {index}: {exc}") from None
+        raise
+
+
+def _truncate(tokens, max_len, truncating):
+    if len(tokens) <= max_len:
+        return tokens
+    return tokens[-max_len:] if truncating == "pre" else tokens[:max_len]
+
+
+def _add_counts(counts, buffer, size):
+    new = np.bincount(np.frombuffer(buffer, dtype=np.int32), minlength=size)
+    if len(counts) < size:
+        counts = np.concatenate([counts, np.zeros(size - len(counts), dtype=np.int64)])
+    return counts + new

@@ -1,0 +1,37 @@
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_homes(tmp_path_factory, monkeypatch):
+    """Keep every test's caches out of the user's home."""
+    monkeypatch.setenv("SKLEARN_RNN_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def imdb_home():
+    """The data home holding the real IMDB archive, or a skip with the reason."""
+    for candidate in (os.environ.get("SKLEARN_RNN_DATA"), SHARED_DATA):
+        if candidate and (Path(candidate) / "aclImdb_v1.tar.gz").exists():
+            return Path(candidate)
+    pytest.skip("aclImdb_v1.tar.gz not found in $SKLEARN_RNN_DATA or ../shared/data")
+
+
+@pytest.fixture
+def rng():
+    return np.random.RandomState(0)
+
+
+@pytest.fixture(autouse=True)
+def _few_threads():
+    # Tests use tiny models: more threads only add overhead on 2 cores.
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

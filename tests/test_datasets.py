@@ -1,0 +1,194 @@
+import bz2
+import hashlib
+import http.server
+import io
+import tarfile
+import threading
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_rnn.datasets import fetch_imdb, get_cache_home, get_data_home, load_fasttext
+from sklearn_rnn.datasets import _imdb
+
+REVIEWS = {
+    "aclImdb/train/pos/0_9.txt": "Loved it.<br />Great!",
+    "aclImdb/train/pos/3_10.txt": "A masterpiece",
+    "aclImdb/train/neg/1_2.txt": "Boring film",
+    "aclImdb/train/neg/2_4.txt": "Not good",
+    "aclImdb/test/pos/5_7.txt": "Nice",
+    "aclImdb/test/neg/4_1.txt": "Awful, caf\u00e9 music",
+    "aclImdb/train/unsup/9_0.txt": "unlabelled, ignored",
+    "aclImdb/README": "readme",
+}
+
+
+def make_archive(path, reviews=REVIEWS):
+    with tarfile.open(path, "w:gz") as tar:
+        for name, text in reviews.items():
+            data = text.encode("utf-8")
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.fixture
+def tiny_home(tmp_path):
+    make_archive(tmp_path / "aclImdb_v1.tar.gz")
+    return tmp_path
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    payload = b""
+    truncate_to = None  # send only this many bytes but announce the full size
+
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.payload)))
+        self.end_headers()
+        body = self.payload if self.truncate_to is None else self.payload[: self.truncate_to]
+        self.wfile.write(body)
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server on 127.0.0.1 that serves _Handler.payload."""
+    handler = type("Handler", (_Handler,), {})
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield handler, f"http://127.0.0.1:{httpd.server_address[1]}/aclImdb_v1.tar.gz"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def serve_archive(server, tmp_path, monkeypatch, checksum=None, truncate_to=None):
+    handler, url = server
+    payload = make_archive(tmp_path / "source.tar.gz").read_bytes()
+    handler.payload, handler.truncate_to = payload, truncate_to
+    digest = checksum or hashlib.sha256(payload).hexdigest()
+    monkeypatch.setattr(_imdb, "ARCHIVE", _imdb.ARCHIVE._replace(url=url, checksum=digest))
+    home = tmp_path / "home"
+    return home
+
+
+def test_get_data_home_precedence(monkeypatch, tmp_path):
+    monkeypatch.setenv("SKLEARN_RNN_DATA", str(tmp_path / "env"))
+    assert get_data_home() == tmp_path / "env"
+    assert get_data_home(tmp_path / "arg") == tmp_path / "arg"
+    monkeypatch.delenv("SKLEARN_RNN_DATA")
+    assert get_data_home() == Path("~/sklearn_rnn_data").expanduser()
+    monkeypatch.setenv("SKLEARN_RNN_CACHE", str(tmp_path / "c"))
+    assert get_cache_home() == tmp_path / "c"
+
+
+def test_fetch_imdb_reads_the_tarball(tiny_home):
+    bunch = fetch_imdb(data_home=tiny_home)
+    assert bunch.data == ["Boring film", "Not good", "Loved it.<br />Great!", "A masterpiece"]
+    np.testing.assert_array_equal(bunch.target, [0, 0, 1, 1])
+    np.testing.assert_array_equal(bunch.ids, [1, 2, 0, 3])
+    assert bunch.target_names == ["neg", "pos"]
+    assert "Large Movie Review" in bunch.DESCR
+    test = fetch_imdb(subset="test", data_home=tiny_home, target="rating")
+    assert test.data[0] == "Awful, caf\u00e9 music"
+    np.testing.assert_array_equal(test.target, [1, 7])
+    assert test.target_names == [1, 7]
+    X, y = fetch_imdb(subset="all", data_home=tiny_home, return_X_y=True)
+    assert len(X) == len(y) == 6
+
+
+def test_fetch_imdb_as_frame_and_shuffle(tiny_home):
+    bunch = fetch_imdb(data_home=tiny_home, as_frame=True, shuffle=True, random_state=0)
+    assert isinstance(bunch.data, pd.Series) and isinstance(bunch.frame, pd.DataFrame)
+    assert list(bunch.frame.columns) == ["id", "text", "sentiment"]
+    again = fetch_imdb(data_home=tiny_home, shuffle=True, random_state=0)
+    assert list(bunch.data) == again.data
+    assert sorted(again.data) == sorted(fetch_imdb(data_home=tiny_home).data)
+
+
+def test_fetch_imdb_uses_cache(tiny_home, monkeypatch):
+    first = fetch_imdb(data_home=tiny_home)
+    assert list(get_cache_home().glob("imdb_*.pkl"))
+
+    def fail(path):
+        raise AssertionError("the archive was parsed again")
+
+    monkeypatch.setattr(_imdb, "_read_archive", fail)
+    assert fetch_imdb(data_home=tiny_home).data == first.data
+    assert sorted(p.name for p in tiny_home.iterdir()) == ["aclImdb_v1.tar.gz"]
+
+
+def test_fetch_imdb_bad_arguments(tiny_home):
+    with pytest.raises(ValueError, match="subset"):
+        fetch_imdb(subset="valid", data_home=tiny_home)
+    with pytest.raises(ValueError, match="target"):
+        fetch_imdb(target="stars", data_home=tiny_home)
+
+
+def test_missing_archive_without_download(tmp_path):
+    with pytest.raises(OSError, match="download_if_missing=False"):
+        fetch_imdb(data_home=tmp_path, download_if_missing=False)
+
+
+def test_download_from_local_server(server, tmp_path, monkeypatch):
+    home = serve_archive(server, tmp_path, monkeypatch)
+    bunch = fetch_imdb(data_home=home)
+    assert len(bunch.data) == 4
+    assert sorted(p.name for p in home.iterdir()) == ["aclImdb_v1.tar.gz"]
+
+
+def test_checksum_mismatch_leaves_no_file(server, tmp_path, monkeypatch):
+    home = serve_archive(server, tmp_path, monkeypatch, checksum="0" * 64)
+    with pytest.raises(OSError, match="sha256"):
+        fetch_imdb(data_home=home)
+    assert list(home.iterdir()) == []
+
+
+def test_interrupted_download_leaves_no_file(server, tmp_path, monkeypatch):
+    home = serve_archive(server, tmp_path, monkeypatch, truncate_to=100)
+    with pytest.raises(OSError, match="interrupted|failed"):
+        fetch_imdb(data_home=home)
+    assert list(home.iterdir()) == []
+
+
+def test_real_imdb_archive(imdb_home):
+    train = fetch_imdb(data_home=imdb_home)
+    assert len(train.data) == 25000 and train.target.sum() == 12500
+    test = fetch_imdb(subset="test", data_home=imdb_home, target="rating")
+    assert len(test.data) == 25000
+    assert set(test.target_names) == {1, 2, 3, 4, 7, 8, 9, 10}
+
+
+@pytest.mark.parametrize("suffix", ["", ".bz2"])
+def test_load_fasttext(tmp_path, suffix):
+    text = "__label__2 Great CD: loved it\n\n__label__1 Bad battery\r\n__label__2 ok\n"
+    path = tmp_path / ("train.ft.txt" + suffix)
+    if suffix:
+        path.write_bytes(bz2.compress(text.encode()))
+    else:
+        path.write_text(text)
+    bunch = load_fasttext(path)
+    assert bunch.data == ["Great CD: loved it", "Bad battery", "ok"]
+    np.testing.assert_array_equal(bunch.target, [2, 1, 2])
+    assert bunch.target_names == [1, 2]
+    X, y = load_fasttext(path, max_lines=2, return_X_y=True)
+    assert len(X) == 2
+    frame = load_fasttext(path, as_frame=True)
+    assert isinstance(frame.data, pd.Series)
+
+
+def test_load_fasttext_string_labels_and_bad_lines(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("__label__pos good\n__label__neg bad\n")
+    assert load_fasttext(path).target.tolist() == ["pos", "neg"]
+    path.write_text("__label__pos good\nno label here\n")
+    with pytest.raises(ValueError, match="line 2"):
+        load_fasttext(path)
