@@ -1,7 +1,8 @@
 """Recurrent neural text classifiers behind scikit-learn's fit/predict API."""
 
+from .classifiers import RecurrentTextClassifier
 from .text import SequenceVectorizer
 
 __version__ = "0.1.0"
 
-__all__ = ["SequenceVectorizer", "__version__"]
+__all__ = ["RecurrentTextClassifier", "SequenceVectorizer", "__version__"]

@@ -1,0 +1,404 @@
+"""The estimator base shared by every text classifier of the package.
+
+A subclass declares its own architecture parameters and builds its torch
+module in ``_module_params``; everything else lives here: validation, label
+encoding, the train/validation split, building and fitting the skorch net,
+and length-sorted inference.
+"""
+
+import difflib
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, check_non_negative, validate_data
+from skorch import NeuralNetClassifier
+from skorch.callbacks import EarlyStopping, EpochScoring, GradientNormClipping, PrintLog, ProgressBar
+from skorch.helper import predefined_split
+
+from .modules.head import ACTIVATIONS
+from .regularization import INITIALIZERS, REGULARIZERS, initialize_weights, penalized_weights, weight_penalty
+from .training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align, runtime
+
+__all__ = ["BaseTextClassifier"]
+
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "rmsprop": torch.optim.RMSprop,
+    "sgd": torch.optim.SGD,
+    "adagrad": torch.optim.Adagrad,
+}
+# Keras's RMSprop defaults (rho=0.9, epsilon=1e-7), which the notebooks rely on;
+# torch's are alpha=0.99, eps=1e-8. Routed optimizer__* values win.
+_OPTIMIZER_DEFAULTS = {"rmsprop": {"alpha": 0.9, "eps": 1e-7}}
+# Prefixes of the extra settings routed to the skorch net, as in skorch.
+ROUTED_PREFIXES = ("optimizer__", "module__", "criterion__", "callbacks__", "iterator_train__", "iterator_valid__")
+
+
+class _OptimizerClass(HasMethods):
+    """Constraint: a subclass of ``torch.optim.Optimizer``.
+
+    Derived from ``HasMethods`` because scikit-learn accepts only its own
+    constraint types in a ``_parameter_constraints`` table.
+    """
+
+    def __init__(self):
+        super().__init__(["step", "zero_grad"])
+
+    def is_satisfied_by(self, val):
+        return isinstance(val, type) and issubclass(val, torch.optim.Optimizer)
+
+    def __str__(self):
+        return "a torch.optim.Optimizer subclass"
+
+
+class _TextNet(NeuralNetClassifier):
+    """skorch net that adds the weight penalty to the training loss.
+
+    Private: estimators hold one as ``net_``; users never build it.
+    """
+
+    def __init__(self, *args, penalty=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.penalty = penalty
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        loss = super().get_loss(y_pred, y_true, X=X, training=training)
+        if training and self.penalty is not None:
+            loss = loss + self.penalty(self.module_)
+        return loss
+
+
+class _Penalty:
+    """Picklable penalty callable: regularizer applied to the covered weights."""
+
+    def __init__(self, regularizer, alpha, l1_ratio):
+        self.regularizer, self.alpha, self.l1_ratio = regularizer, alpha, l1_ratio
+
+    def __call__(self, module):
+        return weight_penalty(penalized_weights(module), self.regularizer, self.alpha, self.l1_ratio)
+
+
+class BaseTextClassifier(ClassifierMixin, BaseEstimator):
+    """Shared training machinery; see the public classifiers for the docs.
+
+    Subclasses set ``_module_class`` and implement ``_module_params``.
+    Extra keyword arguments with a skorch prefix (``optimizer__momentum``,
+    ``module__...``, ``criterion__...``, ``callbacks__...``,
+    ``iterator_train__...``, ``iterator_valid__...``) are stored as they are
+    and routed to the net at ``fit``.
+    """
+
+    _module_class = None
+    # Minimum sequence width a batch is trimmed to (a convolution's kernel).
+    _min_width = 1
+
+    _parameter_constraints: dict = {
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "embedding_weights": ["array-like", None],
+        "freeze_embedding": ["boolean"],
+        "spatial_dropout": [Interval(Real, 0, 1, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "dense_layers": [tuple, list],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), _OptimizerClass()],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "regularizer": [StrOptions(set(REGULARIZERS)), callable, None],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "initializer": [StrOptions({"default", *INITIALIZERS}), callable],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "random_state": ["random_state"],
+        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    # ------------------------------------------------------------- parameters
+    def _routed_params(self):
+        return {k: v for k, v in vars(self).items() if k.startswith(ROUTED_PREFIXES)}
+
+    def get_params(self, deep=True):
+        params = super().get_params(deep=deep)
+        params.update(self._routed_params())
+        return params
+
+    def set_params(self, **params):
+        routed = {k: params.pop(k) for k in list(params) if k.startswith(ROUTED_PREFIXES)}
+        for key, value in routed.items():
+            setattr(self, key, value)
+        return super().set_params(**params)
+
+    def _check_routed_prefixes(self):
+        for key in vars(self):
+            if "__" in key and not key.startswith(ROUTED_PREFIXES):
+                guess = difflib.get_close_matches(key.split("__")[0] + "__", ROUTED_PREFIXES, n=1)
+                hint = f" Did you mean {guess[0]}{key.split('__', 1)[1]}?" if guess else ""
+                raise ValueError(
+                    f"{type(self).__name__} got an unknown routed parameter {key!r}; routed "
+                    f"parameters start with one of {ROUTED_PREFIXES}.{hint}"
+                )
+
+    # ------------------------------------------------------------------ data
+    def _validate_ids(self, X, reset):
+        X = validate_data(self, X, dtype=np.int64, reset=reset, ensure_min_features=1)
+        check_non_negative(X, f"{type(self).__name__} (token ids in X)")
+        return X
+
+    def _dataset(self, X, y=None):
+        ids, lengths = left_align(X)
+        ids[ids >= self.n_tokens_] = 1  # ids never seen in fit are out-of-vocabulary
+        return SequenceDataset(ids, lengths, y, min_width=self._min_width)
+
+    def _split(self, dataset, y, seed):
+        if self.validation_fraction == 0:
+            return dataset, None
+        n_valid = int(np.ceil(self.validation_fraction * len(y)))
+        if n_valid < 1 or len(y) - n_valid < 1:
+            return dataset, None
+        stratify = y if np.bincount(y).min(initial=len(y)) >= 2 and n_valid >= self.n_classes_ else None
+        train_idx, valid_idx = train_test_split(
+            np.arange(len(y)), test_size=n_valid, random_state=seed, stratify=stratify
+        )
+        valid = dataset.subset(valid_idx)
+        # Sorted by length, the validation pass wastes no work on padding.
+        valid = valid.subset(np.argsort(valid.lengths.numpy(), kind="stable"))
+        return dataset.subset(np.sort(train_idx)), valid
+
+    # --------------------------------------------------------------- building
+    def _module_params(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _resolve_device(self):
+        if self.device == "auto":
+            return "cuda" if torch.cuda.is_available() else "cpu"
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise ValueError("device='cuda' but torch finds no CUDA device; use 'cpu' or 'auto'.")
+        return self.device
+
+    def _callbacks(self, has_valid):
+        callbacks = [("train_acc", EpochScoring("accuracy", on_train=True, name="train_acc", lower_is_better=False))]
+        if self.early_stopping:
+            monitor = "valid_loss" if has_valid else "train_loss"
+            callbacks.append(("early_stopping", EarlyStopping(monitor=monitor, patience=self.n_iter_no_change,
+                                                              load_best=True, sink=lambda *a: None)))
+        if self.clip_grad_norm is not None:
+            callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
+        if self.verbose:
+            callbacks.append(("progress_bar", ProgressBar()))
+        return callbacks
+
+    def _build_net(self, valid, seed, device):
+        optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
+        routed = self._routed_params()
+        if isinstance(self.optimizer, str):
+            for key, value in _OPTIMIZER_DEFAULTS.get(self.optimizer, {}).items():
+                routed.setdefault(f"optimizer__{key}", value)
+        penalty = None if self.regularizer is None else _Penalty(self.regularizer, self.alpha, self.l1_ratio)
+        module_params = {f"module__{k}": v for k, v in self._module_params().items()}
+        weight = self._class_weights()
+        if weight is not None:
+            module_params["criterion__weight"] = torch.as_tensor(weight, dtype=torch.float32)
+        return _TextNet(
+            module=self._module_class,
+            criterion=torch.nn.CrossEntropyLoss,
+            optimizer=optimizer,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            iterator_train=BucketBatchIterator,
+            iterator_train__shuffle=True,
+            iterator_train__random_state=np.random.RandomState(seed),
+            iterator_valid=SortedBatchIterator,
+            train_split=None if valid is None else predefined_split(valid),
+            callbacks=self._callbacks(valid is not None),
+            callbacks__print_log=PrintLog if self.verbose else None,
+            classes=np.arange(self.n_classes_),
+            device=device,
+            penalty=penalty,
+            verbose=int(self.verbose),
+            **{**module_params, **routed},
+        )
+
+    def _class_weights(self):
+        if self.class_weight is None:
+            return None
+        classes = np.arange(self.n_classes_)
+        if self.class_weight == "balanced":
+            return compute_class_weight("balanced", classes=classes, y=self._y_encoded)
+        unknown = set(self.class_weight) - set(self.classes_.tolist())
+        if unknown:
+            raise ValueError(f"class_weight names labels {sorted(unknown, key=str)} that are not in y; "
+                             f"the classes are {self.classes_.tolist()}.")
+        return np.array([float(self.class_weight.get(c, 1.0)) for c in self.classes_])
+
+    # -------------------------------------------------------------------- fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the network on token-id sequences.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Non-negative integer token ids as produced by
+            :class:`~sklearn_rnn.SequenceVectorizer`; 0 is padding wherever it
+            stands and ids not seen during the first fit are treated as OOV (1).
+        y : array-like of shape (n_samples,)
+            Labels of any type (strings too).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._check_routed_prefixes()
+        warm = self.warm_start and hasattr(self, "net_")
+        X, y = validate_data(self, X, y, dtype=np.int64, reset=not warm, ensure_min_features=1)
+        check_non_negative(X, f"{type(self).__name__} (token ids in X)")
+        check_classification_targets(y)
+        if warm:
+            unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
+            if unseen:
+                raise ValueError(f"warm_start fit got labels {sorted(unseen, key=str)} not seen in the first fit.")
+            y_enc = self._encoder.transform(y)
+        else:
+            self._encoder = LabelEncoder().fit(y)
+            self.classes_ = self._encoder.classes_
+            self.n_classes_ = len(self.classes_)
+            y_enc = self._encoder.transform(y)
+            self.n_tokens_ = self._n_tokens(X)
+        if self.n_classes_ < 2:
+            raise ValueError(f"{type(self).__name__} needs at least 2 classes in y, got 1 class: "
+                             f"{self.classes_.tolist()}.")
+        self._y_encoded = y_enc
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        device = self._resolve_device()
+        dataset = self._dataset(X, y_enc)
+        train, valid = self._split(dataset, y_enc, seed)
+
+        with runtime(self.n_threads, seed=seed):
+            if warm:
+                self.net_.set_params(train_split=None if valid is None else predefined_split(valid))
+                self.net_.partial_fit(train, None, epochs=self.max_epochs)
+            else:
+                self.net_ = self._build_net(valid, seed, device)
+                self.net_.initialize()
+                if self.initializer != "default":
+                    initialize_weights(self.net_.module_, self.initializer)
+                # partial_fit, not fit: fit would initialize the module again.
+                self.net_.partial_fit(train, None)
+        del self._y_encoded
+        self.history_ = self._history_frame()
+        return self
+
+    def _n_tokens(self, X):
+        n_tokens = max(int(X.max(initial=0)) + 1, 2)
+        if self.embedding_weights is not None:
+            weights = np.asarray(self.embedding_weights)
+            if weights.ndim != 2 or weights.shape[1] != self.embedding_dim:
+                raise ValueError(f"embedding_weights must have shape (n_tokens, embedding_dim={self.embedding_dim}), "
+                                 f"got {weights.shape}.")
+            if weights.shape[0] < n_tokens:
+                raise ValueError(f"embedding_weights has {weights.shape[0]} rows but X holds id {n_tokens - 1}.")
+            n_tokens = weights.shape[0]
+        return n_tokens
+
+    def _history_frame(self):
+        keys = ["epoch", "train_loss", "train_acc", "valid_loss", "valid_acc", "dur"]
+        rows = [{k: row[k] for k in keys if k in row} for row in self.net_.history]
+        return pd.DataFrame(rows).set_index("epoch")
+
+    # --------------------------------------------------------------- predict
+    def predict_proba(self, X):
+        """Class probabilities, computed in batches of similar length.
+
+        Rows are sorted by length so that no batch computes on padding, and
+        the result is put back in the input order. A document gets the same
+        probabilities alone as in any batch.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows sum to 1; columns follow ``classes_``.
+        """
+        check_is_fitted(self, "net_")
+        X = self._validate_ids(X, reset=False)
+        dataset = self._dataset(X)
+        order = np.argsort(dataset.lengths.numpy(), kind="stable")
+        with runtime(self.n_threads):
+            logits = self.net_.forward(dataset.subset(order), training=False, device="cpu")
+        proba = np.empty((len(order), self.n_classes_), dtype=np.float32)
+        proba[order] = torch.softmax(logits.float(), dim=1).numpy()
+        return proba
+
+    def predict(self, X):
+        """Predicted labels, of the same type as the labels seen in ``fit``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)  # checks fitting before classes_ is read
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    # ---------------------------------------------------------------- summary
+    @property
+    def layer_parameters_(self):
+        """Parameters per layer, like Keras's ``model.summary()``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per leaf layer: ``layer``, ``type``, ``parameters`` and
+            ``trainable``.
+        """
+        check_is_fitted(self, "net_")
+        rows = []
+        for name, layer in self.net_.module_.named_modules():
+            own = list(layer.parameters(recurse=False))
+            if not own:
+                continue
+            rows.append({
+                "layer": name,
+                "type": type(layer).__name__,
+                "parameters": sum(p.numel() for p in own),
+                "trainable": sum(p.numel() for p in own if p.requires_grad),
+            })
+        return pd.DataFrame(rows)
+
+    @property
+    def n_parameters_(self):
+        """Total number of parameters of the fitted network (int)."""
+        return int(self.layer_parameters_["parameters"].sum())
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True
+        tags.non_deterministic = self.random_state is None
+        return tags

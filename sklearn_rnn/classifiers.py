@@ -1,0 +1,232 @@
+"""Public text classifiers: their own parameters and the module they build.
+
+Everything about training is shared through :class:`BaseTextClassifier`.
+"""
+
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import BaseTextClassifier
+from .modules.pooling import POOLINGS
+from .modules.recurrent import CELLS, RecurrentClassifierNet
+
+__all__ = ["RecurrentTextClassifier"]
+
+_TRAINING_PARAMS = """\
+    embedding_dim : int, default=128
+        Width of the token vectors.
+    embedding_weights : array-like of shape (n_tokens, embedding_dim), default=None
+        Pretrained vectors (e.g. GloVe rows in the vectorizer's id order). The
+        number of tokens is then taken from it; row 0 is padding and zeroed.
+    freeze_embedding : bool, default=False
+        Keep ``embedding_weights`` fixed during training.
+    spatial_dropout : float, default=0.0
+        Drop whole embedding channels, as Keras's ``SpatialDropout1D``.
+    dropout : float, default=0.0
+        Dropout between stacked layers and before every dense layer.
+    dense_layers : tuple of int, default=()
+        Hidden sizes of a feedforward head before the output layer.
+    activation : {'relu', 'tanh', 'sigmoid', 'gelu', 'elu'}, default='relu'
+        Activation of ``dense_layers``.
+    optimizer : {'adam', 'adamw', 'rmsprop', 'sgd', 'adagrad'} or torch optimizer class, default='adam'
+        ``'rmsprop'`` uses Keras's defaults (``alpha=0.9, eps=1e-7``). Extra
+        settings are routed the skorch way: ``optimizer__momentum=0.9``.
+    lr : float, default=1e-3
+        Learning rate.
+    regularizer : {'l1', 'l2', 'l1_l2'}, callable or None, default=None
+        Penalty added to the training loss (so L1 stays L1 under Adam), over
+        every weight matrix except the embedding; biases are not penalized.
+        ``'l1'``: ``alpha * sum|w|``; ``'l2'``: ``alpha * sum w**2``;
+        ``'l1_l2'``: ``alpha * (l1_ratio * sum|w| + (1 - l1_ratio) * sum w**2)``.
+        A callable maps one weight tensor to a scalar; the results are summed.
+        The reported ``valid_loss`` is the data loss alone.
+    alpha : float, default=1e-3
+        Strength of ``regularizer``.
+    l1_ratio : float, default=0.5
+        Share of L1 in ``'l1_l2'``.
+    initializer : str or callable, default='default'
+        ``'default'`` keeps PyTorch's initialization; otherwise one of
+        'glorot_uniform', 'glorot_normal', 'he_normal', 'he_uniform',
+        'lecun_normal', 'orthogonal', 'random_normal', 'random_uniform', or a
+        function initializing a tensor in place. Applied to every weight
+        matrix except the embedding, gate by gate for recurrent weights;
+        biases start at zero.
+    batch_size : int, default=64
+        Rows per batch. Training batches group rows of similar length.
+    max_epochs : int, default=10
+        Number of passes over the training data.
+    clip_grad_norm : float, default=None
+        Clip the gradient norm to this value.
+    early_stopping : bool, default=False
+        Stop when the validation loss (the training loss without a validation
+        set) has not improved for ``n_iter_no_change`` epochs, and restore the
+        weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out, stratified, to report
+        ``valid_loss``/``valid_acc`` (Keras's ``validation_split``); 0 means
+        no validation set.
+    n_iter_no_change : int, default=3
+        Patience of early stopping, in epochs.
+    class_weight : 'balanced', dict or None, default=None
+        Weights of the classes in the loss.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout, the validation split and batch order; two
+        fits with the same int give identical predictions.
+    device : {'cpu', 'cuda', 'auto'}, default='cpu'
+        Where to train; ``'auto'`` takes CUDA when available.
+    n_threads : int, default=None
+        Torch threads during fit/predict (restored afterwards); set it to 1
+        when a grid search runs with ``n_jobs`` > 1. None leaves torch's
+        setting.
+    verbose : int, default=0
+        0 is silent; 1 shows a progress bar per epoch and an epoch summary.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit``.
+    **routed_params
+        skorch-style settings with a prefix: ``optimizer__``, ``module__``,
+        ``criterion__``, ``callbacks__``, ``iterator_train__``,
+        ``iterator_valid__``."""
+
+_FITTED_ATTRIBUTES = """\
+    classes_ : ndarray of shape (n_classes,)
+        The labels seen in ``fit``.
+    n_classes_ : int
+        Number of classes.
+    n_tokens_ : int
+        Size of the id space: the largest id in ``X`` plus 1, or the rows of
+        ``embedding_weights``.
+    n_features_in_ : int
+        Number of columns of ``X``.
+    net_ : skorch.NeuralNetClassifier
+        The trained skorch net; ``net_.module_`` is the torch module.
+    history_ : pandas.DataFrame
+        Per epoch: ``train_loss``, ``train_acc``, ``valid_loss``,
+        ``valid_acc`` (with a validation set) and ``dur`` in seconds.
+    layer_parameters_ : pandas.DataFrame
+        Parameters per layer, like Keras's ``model.summary()``.
+    n_parameters_ : int
+        Total number of parameters."""
+
+
+def _document(cls):
+    cls.__doc__ = cls.__doc__.replace("{training_params}", _TRAINING_PARAMS).replace(
+        "{fitted_attributes}", _FITTED_ATTRIBUTES)
+    return cls
+
+
+@_document
+class RecurrentTextClassifier(BaseTextClassifier):
+    """Recurrent neural network text classifier (RNN, LSTM, GRU).
+
+    Embedding, then one or more recurrent layers (optionally bidirectional),
+    pooling over time, optional dense layers and a softmax output. It takes
+    the integer sequences made by :class:`~sklearn_rnn.SequenceVectorizer`;
+    the vocabulary size and the number of classes come from the data.
+    Padding never influences a prediction: a document gets the same
+    probabilities alone as inside any batch.
+
+    Parameters
+    ----------
+    cell : {'lstm', 'gru', 'rnn'}, default='lstm'
+        The recurrent cell (``'rnn'`` is Keras's SimpleRNN, with tanh).
+    bidirectional : bool, default=False
+        Read each document in both directions and concatenate.
+    hidden_size : int or tuple of int, default=128
+        Units of the recurrent layer, or one size per stacked layer.
+    pooling : {'last', 'max', 'mean', 'attention'}, default='last'
+        How the outputs over time become one vector: the final state (both
+        directions' when bidirectional), the max or mean over real tokens, or
+        a learned attention average.
+{training_params}
+
+    Attributes
+    ----------
+{fitted_attributes}
+
+    See Also
+    --------
+    sklearn_rnn.SequenceVectorizer : makes the input of this classifier.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+    >>> docs = ["great movie", "awful movie", "great acting", "awful plot"] * 8
+    >>> labels = ["pos", "neg", "pos", "neg"] * 8
+    >>> model = make_pipeline(
+    ...     SequenceVectorizer(),
+    ...     RecurrentTextClassifier(cell="gru", hidden_size=8, embedding_dim=8,
+    ...                             lr=0.05, max_epochs=15, random_state=0),
+    ... )
+    >>> model.fit(docs, labels).predict(["a great movie", "awful"]).tolist()
+    ['pos', 'neg']
+    """
+
+    _module_class = RecurrentClassifierNet
+    _parameter_constraints = {
+        **BaseTextClassifier._parameter_constraints,
+        "cell": [StrOptions(set(CELLS))],
+        "bidirectional": ["boolean"],
+        "hidden_size": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "pooling": [StrOptions(set(POOLINGS))],
+    }
+
+    def __init__(self, *, cell="lstm", bidirectional=False, hidden_size=128, pooling="last",
+                 embedding_dim=128, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
+                 dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", lr=1e-3,
+                 regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
+                 max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=3, class_weight=None, random_state=None, device="cpu", n_threads=None,
+                 verbose=0, warm_start=False, **routed_params):
+        self.cell = cell
+        self.bidirectional = bidirectional
+        self.hidden_size = hidden_size
+        self.pooling = pooling
+        self.embedding_dim = embedding_dim
+        self.embedding_weights = embedding_weights
+        self.freeze_embedding = freeze_embedding
+        self.spatial_dropout = spatial_dropout
+        self.dropout = dropout
+        self.dense_layers = dense_layers
+        self.activation = activation
+        self.optimizer = optimizer
+        self.lr = lr
+        self.regularizer = regularizer
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.initializer = initializer
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.device = device
+        self.n_threads = n_threads
+        self.verbose = verbose
+        self.warm_start = warm_start
+        vars(self).update(routed_params)
+
+    def _module_params(self):
+        sizes = (self.hidden_size,) if isinstance(self.hidden_size, Integral) else tuple(self.hidden_size)
+        if not sizes or any(not isinstance(s, Integral) or s < 1 for s in sizes):
+            raise ValueError(f"hidden_size must be a positive int or a non-empty tuple of them, got {self.hidden_size!r}.")
+        return {
+            "n_tokens": self.n_tokens_,
+            "n_classes": self.n_classes_,
+            "embedding_dim": self.embedding_dim,
+            "hidden_size": sizes,
+            "cell": self.cell,
+            "bidirectional": self.bidirectional,
+            "pooling": self.pooling,
+            "spatial_dropout": self.spatial_dropout,
+            "dropout": self.dropout,
+            "dense_layers": tuple(self.dense_layers),
+            "activation": self.activation,
+            "embedding_weights": self.embedding_weights,
+            "freeze_embedding": self.freeze_embedding,
+            "packed": self._resolve_device() == "cuda",
+        }
