@@ -99,8 +99,6 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _module_class = None
-    # Minimum sequence width a batch is trimmed to (a convolution's kernel).
-    _min_width = 1
 
     _parameter_constraints: dict = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
@@ -131,6 +129,12 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
     }
 
     # ------------------------------------------------------------- parameters
+    def _store_init_params(self, init_locals):
+        """Store ``__init__``'s arguments as they are; nothing else happens."""
+        params = {k: v for k, v in init_locals.items() if k not in ("self", "__class__", "routed_params")}
+        vars(self).update(params)
+        vars(self).update(init_locals.get("routed_params", {}))
+
     def _routed_params(self):
         return {k: v for k, v in vars(self).items() if k.startswith(ROUTED_PREFIXES)}
 
@@ -164,7 +168,7 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
     def _dataset(self, X, y=None):
         ids, lengths = left_align(X)
         ids[ids >= self.n_tokens_] = 1  # ids never seen in fit are out-of-vocabulary
-        return SequenceDataset(ids, lengths, y, min_width=self._min_width)
+        return SequenceDataset(ids, lengths, y, min_width=self._min_width())
 
     def _split(self, dataset, y, seed):
         if self.validation_fraction == 0:
@@ -184,6 +188,24 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
     # --------------------------------------------------------------- building
     def _module_params(self):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _shared_module_params(self):
+        """Module arguments every classifier shares; sizes come from the data."""
+        return {
+            "n_tokens": self.n_tokens_,
+            "n_classes": self.n_classes_,
+            "embedding_dim": self.embedding_dim,
+            "spatial_dropout": self.spatial_dropout,
+            "dropout": self.dropout,
+            "dense_layers": tuple(self.dense_layers),
+            "activation": self.activation,
+            "embedding_weights": self.embedding_weights,
+            "freeze_embedding": self.freeze_embedding,
+        }
+
+    def _min_width(self):
+        """Fewest columns a batch is trimmed to (a convolution needs its width)."""
+        return 1
 
     def _resolve_device(self):
         if self.device == "auto":
@@ -310,6 +332,8 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
     def _n_tokens(self, X):
         n_tokens = max(int(X.max(initial=0)) + 1, 2)
         if self.embedding_weights is not None:
+            if self.embedding_dim is None:
+                raise ValueError("embedding_weights needs an embedding: set embedding_dim.")
             weights = np.asarray(self.embedding_weights)
             if weights.ndim != 2 or weights.shape[1] != self.embedding_dim:
                 raise ValueError(f"embedding_weights must have shape (n_tokens, embedding_dim={self.embedding_dim}), "

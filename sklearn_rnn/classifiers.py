@@ -8,10 +8,12 @@ from numbers import Integral
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseTextClassifier
+from .modules.conv import ConvNet
+from .modules.feedforward import FeedForwardNet
 from .modules.pooling import POOLINGS
 from .modules.recurrent import CELLS, RecurrentClassifierNet
 
-__all__ = ["RecurrentTextClassifier"]
+__all__ = ["ConvTextClassifier", "FeedForwardTextClassifier", "RecurrentTextClassifier"]
 
 _TRAINING_PARAMS = """\
     embedding_dim : int, default=128
@@ -109,6 +111,13 @@ _FITTED_ATTRIBUTES = """\
         Total number of parameters."""
 
 
+def _sizes(name, value, allow_empty=False):
+    sizes = (value,) if isinstance(value, Integral) else tuple(value)
+    if (not sizes and not allow_empty) or any(not isinstance(v, Integral) or v < 1 for v in sizes):
+        raise ValueError(f"{name} must be a positive int or a non-empty tuple of them, got {value!r}.")
+    return sizes
+
+
 def _document(cls):
     cls.__doc__ = cls.__doc__.replace("{training_params}", _TRAINING_PARAMS).replace(
         "{fitted_attributes}", _FITTED_ATTRIBUTES)
@@ -179,54 +188,137 @@ class RecurrentTextClassifier(BaseTextClassifier):
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=3, class_weight=None, random_state=None, device="cpu", n_threads=None,
                  verbose=0, warm_start=False, **routed_params):
-        self.cell = cell
-        self.bidirectional = bidirectional
-        self.hidden_size = hidden_size
-        self.pooling = pooling
-        self.embedding_dim = embedding_dim
-        self.embedding_weights = embedding_weights
-        self.freeze_embedding = freeze_embedding
-        self.spatial_dropout = spatial_dropout
-        self.dropout = dropout
-        self.dense_layers = dense_layers
-        self.activation = activation
-        self.optimizer = optimizer
-        self.lr = lr
-        self.regularizer = regularizer
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.initializer = initializer
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.clip_grad_norm = clip_grad_norm
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.class_weight = class_weight
-        self.random_state = random_state
-        self.device = device
-        self.n_threads = n_threads
-        self.verbose = verbose
-        self.warm_start = warm_start
-        vars(self).update(routed_params)
+        self._store_init_params(locals())
 
     def _module_params(self):
-        sizes = (self.hidden_size,) if isinstance(self.hidden_size, Integral) else tuple(self.hidden_size)
-        if not sizes or any(not isinstance(s, Integral) or s < 1 for s in sizes):
-            raise ValueError(f"hidden_size must be a positive int or a non-empty tuple of them, got {self.hidden_size!r}.")
+        sizes = _sizes("hidden_size", self.hidden_size)
         return {
-            "n_tokens": self.n_tokens_,
-            "n_classes": self.n_classes_,
-            "embedding_dim": self.embedding_dim,
+            **self._shared_module_params(),
             "hidden_size": sizes,
             "cell": self.cell,
             "bidirectional": self.bidirectional,
             "pooling": self.pooling,
-            "spatial_dropout": self.spatial_dropout,
-            "dropout": self.dropout,
-            "dense_layers": tuple(self.dense_layers),
-            "activation": self.activation,
-            "embedding_weights": self.embedding_weights,
-            "freeze_embedding": self.freeze_embedding,
             "packed": self._resolve_device() == "cuda",
         }
+
+
+@_document
+class FeedForwardTextClassifier(BaseTextClassifier):
+    """Feedforward text classifier: embedding, pooling or flatten, dense layers.
+
+    The baseline users compare recurrent nets with. With
+    ``embedding_dim=None`` the token ids are fed to the dense layers as plain
+    numbers, the naive model that shows why embeddings matter.
+
+    Parameters
+    ----------
+    pooling : {'mean', 'max', 'flatten'}, default='mean'
+        ``'flatten'`` concatenates the vectors of all ``n_features_in_``
+        positions (tokens first, padding after), as Keras's ``Flatten``;
+        ``'mean'``/``'max'`` pool over the real tokens only.
+    dense_layers : tuple of int, default=(64,)
+        Hidden sizes of the dense layers.
+{training_params}
+
+    Attributes
+    ----------
+{fitted_attributes}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import FeedForwardTextClassifier
+    >>> X = np.array([[0, 2, 3], [0, 4, 5]] * 10)
+    >>> clf = FeedForwardTextClassifier(embedding_dim=4, dense_layers=(8,), lr=0.05, random_state=0)
+    >>> clf.fit(X, [1, 0] * 10).predict([[0, 2, 3]])
+    array([1])
+    """
+
+    _module_class = FeedForwardNet
+    _parameter_constraints = {
+        **BaseTextClassifier._parameter_constraints,
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "pooling": [StrOptions({"mean", "max", "flatten"})],
+    }
+
+    def __init__(self, *, pooling="mean", embedding_dim=32, embedding_weights=None, freeze_embedding=False,
+                 spatial_dropout=0.0, dropout=0.0, dense_layers=(64,), activation="relu", optimizer="adam",
+                 lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
+                 max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=3, class_weight=None, random_state=None, device="cpu", n_threads=None,
+                 verbose=0, warm_start=False, **routed_params):
+        self._store_init_params(locals())
+
+    def _flattens(self):
+        return self.embedding_dim is None or self.pooling == "flatten"
+
+    def _min_width(self):
+        # Flattening needs every row at the fitted width: no trimming.
+        return self.n_features_in_ if self._flattens() else 1
+
+    def _module_params(self):
+        return {**self._shared_module_params(), "n_positions": self.n_features_in_, "pooling": self.pooling}
+
+
+@_document
+class ConvTextClassifier(BaseTextClassifier):
+    """1-D convolutional text classifier, optionally CNN+LSTM/GRU.
+
+    Embedding, ``Conv1d`` with ``filters`` channels per kernel width, then
+    global max pooling over the windows inside each document (``cell=None``)
+    or a recurrent layer read over the convolution's outputs
+    (``cell='lstm'``/``'gru'``/``'rnn'``: the CNN+LSTM of the notebooks).
+
+    Parameters
+    ----------
+    filters : int, default=128
+        Output channels per kernel width.
+    kernel_size : int or tuple of int, default=3
+        Window width, or several widths whose pooled outputs are concatenated.
+    cell : {None, 'lstm', 'gru', 'rnn'}, default=None
+        Recurrent layer after the convolution; needs a single kernel width.
+    hidden_size : int, default=64
+        Units of ``cell``.
+{training_params}
+
+    Attributes
+    ----------
+{fitted_attributes}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import ConvTextClassifier
+    >>> X = np.array([[0, 2, 3, 6], [0, 4, 5, 6]] * 10)
+    >>> clf = ConvTextClassifier(embedding_dim=4, filters=4, kernel_size=(2, 3), lr=0.05, random_state=0)
+    >>> clf.fit(X, [1, 0] * 10).predict([[0, 2, 3, 6]])
+    array([1])
+    """
+
+    _module_class = ConvNet
+    _parameter_constraints = {
+        **BaseTextClassifier._parameter_constraints,
+        "filters": [Interval(Integral, 1, None, closed="left")],
+        "kernel_size": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "cell": [StrOptions(set(CELLS)), None],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, *, filters=128, kernel_size=3, cell=None, hidden_size=64, embedding_dim=128,
+                 embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0, dropout=0.0,
+                 dense_layers=(), activation="relu", optimizer="adam", lr=1e-3, regularizer=None, alpha=1e-3,
+                 l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None,
+                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=3, class_weight=None,
+                 random_state=None, device="cpu", n_threads=None, verbose=0, warm_start=False,
+                 **routed_params):
+        self._store_init_params(locals())
+
+    def _min_width(self):
+        return max(_sizes("kernel_size", self.kernel_size))
+
+    def _module_params(self):
+        kernels = _sizes("kernel_size", self.kernel_size)
+        if self.cell is not None and len(kernels) != 1:
+            raise ValueError(f"cell={self.cell!r} needs a single kernel_size, got {self.kernel_size!r}.")
+        return {**self._shared_module_params(), "filters": self.filters, "kernel_size": kernels,
+                "cell": self.cell, "hidden_size": self.hidden_size}

@@ -7,12 +7,17 @@ token ids (tag ``positive_only``), as ``CategoricalNB`` does.
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_rnn import RecurrentTextClassifier
+from sklearn_rnn import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
 
 SMALL = dict(embedding_dim=8, max_epochs=30, lr=0.05, batch_size=32, validation_fraction=0.0, random_state=0)
 
 ESTIMATORS = [
     RecurrentTextClassifier(cell="gru", hidden_size=8, pooling="mean", **SMALL),
+    RecurrentTextClassifier(cell="lstm", bidirectional=True, hidden_size=(8, 4), pooling="attention", **SMALL),
+    FeedForwardTextClassifier(pooling="flatten", dense_layers=(16,), **SMALL),
+    FeedForwardTextClassifier(dense_layers=(16,), **{**SMALL, "embedding_dim": None}),
+    ConvTextClassifier(filters=8, kernel_size=(1, 2), **SMALL),
+    ConvTextClassifier(filters=8, kernel_size=2, cell="gru", hidden_size=8, **SMALL),
 ]
 
 _SHARED_FAILURES = {

@@ -1,0 +1,76 @@
+"""1-D convolutional text classifier, optionally followed by a recurrent layer."""
+
+import torch
+from torch import nn
+
+from .embedding import TokenEmbedding
+from .head import ACTIVATIONS, DenseHead
+from .pooling import SequencePooling
+from .recurrent import RecurrentEncoder
+
+__all__ = ["ConvNet"]
+
+
+class ConvNet(nn.Module):
+    """Embedding, Conv1d (one or several widths), then global max pooling or an RNN.
+
+    Only windows that lie inside a document count: a row of length ``L``
+    has ``max(L - k + 1, 1)`` valid outputs for width ``k``, so padding after
+    the document never changes its prediction.
+
+    Parameters
+    ----------
+    n_tokens : int
+        Size of the id space.
+    n_classes : int
+        Number of logits.
+    embedding_dim : int, default=128
+    filters : int, default=128
+        Output channels per kernel width.
+    kernel_size : tuple of int, default=(3,)
+        One convolution per width; their pooled outputs are concatenated.
+    cell : {None, 'lstm', 'gru', 'rnn'}, default=None
+        Recurrent layer read over the convolution's outputs (CNN+LSTM); it
+        needs a single kernel width. None means plain global max pooling.
+    hidden_size : int, default=64
+        Units of ``cell``.
+    activation, dense_layers, dropout, spatial_dropout, embedding_weights, freeze_embedding
+        As in :class:`~sklearn_rnn.modules.RecurrentClassifierNet`.
+
+    Examples
+    --------
+    >>> net = ConvNet(20, 2, embedding_dim=8, filters=4, kernel_size=(2, 3))
+    >>> net(torch.tensor([[3, 4, 5, 0]]), torch.tensor([3])).shape
+    torch.Size([1, 2])
+    """
+
+    def __init__(self, n_tokens, n_classes, embedding_dim=128, filters=128, kernel_size=(3,), cell=None,
+                 hidden_size=64, activation="relu", dense_layers=(), dropout=0.0, spatial_dropout=0.0,
+                 embedding_weights=None, freeze_embedding=False):
+        super().__init__()
+        if cell is not None and len(kernel_size) != 1:
+            raise ValueError(f"cell={cell!r} needs a single kernel_size, got {kernel_size}.")
+        self.kernel_size = tuple(kernel_size)
+        self.embedding = TokenEmbedding(n_tokens, embedding_dim, spatial_dropout, embedding_weights,
+                                        freeze_embedding)
+        self.convs = nn.ModuleList(nn.Conv1d(embedding_dim, filters, k) for k in self.kernel_size)
+        self.activation = ACTIVATIONS[activation]()
+        if cell is None:
+            self.encoder = None
+            self.pooling = SequencePooling("max", filters)
+            width = filters * len(self.kernel_size)
+        else:
+            self.encoder = RecurrentEncoder(filters, (hidden_size,), cell)
+            width = self.encoder.output_size
+        self.head = DenseHead(width, n_classes, dense_layers, activation, dropout)
+
+    def forward(self, ids, lengths):
+        x = self.embedding(ids).transpose(1, 2)  # (batch, channels, time)
+        pooled = []
+        for k, conv in zip(self.kernel_size, self.convs):
+            out = self.activation(conv(x)).transpose(1, 2)  # (batch, time - k + 1, filters)
+            valid = torch.clamp(lengths - k + 1, min=1)
+            if self.encoder is not None:
+                return self.head(self.encoder(out, valid)[1])
+            pooled.append(self.pooling(out, valid))
+        return self.head(torch.cat(pooled, dim=1))

@@ -1,0 +1,60 @@
+"""Feedforward baseline: embedding (or raw ids), pooling or flatten, dense layers."""
+
+import torch
+from torch import nn
+
+from .embedding import TokenEmbedding
+from .head import DenseHead
+from .pooling import SequencePooling
+
+__all__ = ["FeedForwardNet"]
+
+
+class FeedForwardNet(nn.Module):
+    """Embedding, then mean/max pooling or flatten, then a dense head.
+
+    With ``embedding_dim=None`` the raw ids are fed to the dense layers as
+    numbers: the naive baseline that shows why embeddings matter.
+
+    Parameters
+    ----------
+    n_tokens : int
+        Size of the id space.
+    n_classes : int
+        Number of logits.
+    n_positions : int
+        Fixed sequence width (used by ``'flatten'`` and raw ids).
+    embedding_dim : int or None, default=32
+    pooling : {'flatten', 'mean', 'max'}, default='mean'
+    dense_layers, activation, dropout, spatial_dropout, embedding_weights, freeze_embedding
+        As in :class:`~sklearn_rnn.modules.RecurrentClassifierNet`.
+
+    Examples
+    --------
+    >>> net = FeedForwardNet(20, 2, n_positions=3, embedding_dim=None, dense_layers=(4,))
+    >>> net(torch.tensor([[3, 4, 0]]), torch.tensor([2])).shape
+    torch.Size([1, 2])
+    """
+
+    def __init__(self, n_tokens, n_classes, n_positions, embedding_dim=32, pooling="mean", dense_layers=(64,),
+                 activation="relu", dropout=0.0, spatial_dropout=0.0, embedding_weights=None,
+                 freeze_embedding=False):
+        super().__init__()
+        self.n_positions = n_positions
+        self.flatten = embedding_dim is None or pooling == "flatten"
+        if embedding_dim is None:
+            self.embedding = None
+            width = n_positions
+        else:
+            self.embedding = TokenEmbedding(n_tokens, embedding_dim, spatial_dropout, embedding_weights,
+                                            freeze_embedding)
+            width = n_positions * embedding_dim if pooling == "flatten" else embedding_dim
+        self.pooling = None if self.flatten else SequencePooling(pooling, embedding_dim)
+        self.head = DenseHead(width, n_classes, dense_layers, activation, dropout)
+
+    def forward(self, ids, lengths):
+        if self.embedding is None:
+            return self.head(ids.to(torch.float32))
+        x = self.embedding(ids)
+        pooled = x.flatten(1) if self.flatten else self.pooling(x, lengths)
+        return self.head(pooled)
