@@ -1,0 +1,173 @@
+"""Training and inference throughput: sklearn_rnn vs plain PyTorch vs Keras.
+
+One run, the same vectorized data for every contender: IMDB training reviews
+(2,000 by default) through ``SequenceVectorizer(max_features=20000,
+max_len=400)``, Embedding 20k x 128, one LSTM of 128 units, batch size 64, one
+epoch, 2 threads. Each contender runs ``--repeat`` times; the best run counts
+(these machines swing between runs).
+
+Run: ``SKLEARN_RNN_DATA=../shared/data python benchmarks/bench_speed.py``.
+Keras rows appear when ``tensorflow`` is importable (it is not a dependency:
+``pip install tensorflow-cpu==2.21.0``). ``--memory`` also fits the default
+model on the 25,000 reviews in a subprocess and reports its peak RSS.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+from sklearn_rnn.datasets import fetch_imdb
+from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, left_align, runtime
+
+THREADS = 2
+
+
+def best_of(repeat, run):
+    return min(run() for _ in range(repeat))
+
+
+class PlainLSTM(nn.Module):
+    def __init__(self, n_tokens):
+        super().__init__()
+        self.embedding = nn.Embedding(n_tokens, 128, padding_idx=0)
+        self.lstm = nn.LSTM(128, 128, batch_first=True)
+        self.out = nn.Linear(128, 1)
+
+    def forward(self, ids):
+        return self.out(self.lstm(self.embedding(ids))[0][:, -1]).squeeze(1)
+
+
+def plain_torch_epoch(X, y, n_tokens, bucketed):
+    """A hand-written loop: fixed padding, or length buckets trimmed per batch."""
+    torch.manual_seed(0)
+    model = PlainLSTM(n_tokens)
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    loss_fn = nn.BCEWithLogitsLoss()
+    if bucketed:
+        ids, lengths = left_align(X)
+        data = SequenceDataset(ids, lengths, y.astype(np.float32))
+        batches = ((b["ids"], yb) for b, yb in BucketBatchIterator(data, 64, shuffle=True, random_state=0))
+    else:
+        Xt, yt = torch.as_tensor(X, dtype=torch.long), torch.as_tensor(y, dtype=torch.float32)
+        perm = torch.randperm(len(X))
+        batches = ((Xt[perm[i:i + 64]], yt[perm[i:i + 64]]) for i in range(0, len(X), 64))
+    start = time.perf_counter()
+    with runtime(n_threads=THREADS):
+        for xb, yb in batches:
+            opt.zero_grad()
+            loss_fn(model(xb), yb).backward()
+            opt.step()
+    return time.perf_counter() - start
+
+
+def ours(X, y, X_pred):
+    clf = RecurrentTextClassifier(cell="lstm", hidden_size=128, embedding_dim=128, batch_size=64, max_epochs=1,
+                                  validation_fraction=0.0, n_threads=THREADS, random_state=0)
+    start = time.perf_counter()
+    clf.fit(X, y)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    clf.predict_proba(X_pred)
+    return fit_s, time.perf_counter() - start
+
+
+def keras_times(X, y, mask_zero):
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(THREADS)
+    tf.config.threading.set_inter_op_parallelism_threads(THREADS)
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(X.shape[1],)),
+        tf.keras.layers.Embedding(20002, 128, mask_zero=mask_zero),
+        tf.keras.layers.LSTM(128),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(X[:128], y[:128], batch_size=64, epochs=1, verbose=0)  # build and trace outside the timing
+    start = time.perf_counter()
+    model.fit(X, y, batch_size=64, epochs=1, verbose=0)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    model.predict(X, batch_size=64, verbose=0)
+    return fit_s, time.perf_counter() - start
+
+
+def peak_rss_full_fit():
+    """Fit the default model on the full training set in a fresh process; peak RSS in MiB."""
+    code = (
+        "import resource; from sklearn_rnn import *; from sklearn_rnn.datasets import fetch_imdb;"
+        "d = fetch_imdb(); X = SequenceVectorizer(max_features=20000, max_len=400).fit_transform(d.data);"
+        "RecurrentTextClassifier(max_epochs=1, n_threads=2, random_state=0).fit(X, d.target);"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n-docs", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory", action="store_true", help="also measure peak RSS of a full IMDB fit")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+
+    data = fetch_imdb(shuffle=True, random_state=0)
+    docs, y = data.data[: args.n_docs], data.target[: args.n_docs]
+    X = SequenceVectorizer(max_features=20000, max_len=400).fit_transform(docs)
+    n = len(X)
+    mean_len = float((X != 0).sum(axis=1).mean())
+    print(f"{n} IMDB reviews, length 400 (mean {mean_len:.0f} real tokens), batch 64, {THREADS} threads, "
+          f"best of {args.repeat}; torch {torch.__version__}")
+
+    rows = {}
+    fits, preds = zip(*(ours(X, y, X) for _ in range(args.repeat)))
+    rows["sklearn_rnn fit"] = n / min(fits)
+    rows["sklearn_rnn predict_proba"] = n / min(preds)
+    rows["plain torch, fixed padding"] = n / best_of(args.repeat, lambda: plain_torch_epoch(X, y, 20002, False))
+    rows["plain torch, length buckets"] = n / best_of(args.repeat, lambda: plain_torch_epoch(X, y, 20002, True))
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        print("tensorflow not importable: Keras rows skipped (pip install tensorflow-cpu==2.21.0)")
+    else:
+        for mask in (False, True):
+            fits, preds = zip(*(keras_times(X, y, mask) for _ in range(args.repeat)))
+            label = "mask_zero=True" if mask else "unmasked"
+            rows[f"keras fit, {label}"] = n / min(fits)
+            rows[f"keras predict, {label}"] = n / min(preds)
+
+    for name, rate in rows.items():
+        print(f"{name:36s} {rate:8.0f} samples/s")
+    fit = rows["sklearn_rnn fit"]
+    ratios = {"fit / best plain torch": fit / max(rows["plain torch, fixed padding"],
+                                                  rows["plain torch, length buckets"])}
+    if "keras fit, unmasked" in rows:
+        ratios["fit / keras unmasked"] = fit / rows["keras fit, unmasked"]
+        ratios["fit / keras mask_zero"] = fit / rows["keras fit, mask_zero=True"]
+        ratios["predict / keras predict mask_zero"] = (rows["sklearn_rnn predict_proba"]
+                                                       / rows["keras predict, mask_zero=True"])
+    for name, ratio in ratios.items():
+        print(f"{name:36s} {ratio:8.2f}x")
+    if args.memory:
+        rows["peak RSS MiB, full IMDB fit"] = peak_rss_full_fit()
+        print(f"peak RSS of fitting 25,000 reviews (length 400, default model): "
+              f"{rows['peak RSS MiB, full IMDB fit']:.0f} MiB")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"rows": rows, "ratios": ratios}, f, indent=2)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    main()

@@ -1,0 +1,48 @@
+import pytest
+import torch
+
+from sklearn_rnn.modules import RecurrentEncoder, SequencePooling, TokenEmbedding, reverse_index
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_bidirectional_encoder_matches_packed_and_ignores_trailing_padding(cell):
+    torch.manual_seed(0)
+    enc = RecurrentEncoder(4, (5, 3), cell=cell, bidirectional=True).eval()
+    x = torch.randn(3, 7, 4)
+    lengths = torch.tensor([7, 4, 1])
+    out, last = enc(x, lengths)
+    enc.packed = True
+    out_packed, last_packed = enc(x, lengths)
+    torch.testing.assert_close(last, last_packed, atol=1e-5, rtol=1e-5)
+    enc.packed = False
+    for i, length in enumerate(lengths.tolist()):
+        alone, alone_last = enc(x[i:i + 1, :length], lengths[i:i + 1])
+        torch.testing.assert_close(out[i, :length], alone[0], atol=1e-5, rtol=1e-5)
+        torch.testing.assert_close(last[i], alone_last[0], atol=1e-5, rtol=1e-5)
+
+
+def test_reverse_index_is_its_own_inverse():
+    idx = reverse_index(torch.tensor([3, 1, 5]), 5)
+    x = torch.arange(15).view(3, 5)
+    assert torch.equal(x.gather(1, idx).gather(1, idx), x)
+
+
+@pytest.mark.parametrize("mode", ["max", "mean", "attention"])
+def test_pooling_ignores_padding(mode):
+    torch.manual_seed(0)
+    pool = SequencePooling(mode, 3)
+    x = torch.randn(1, 4, 3)
+    noisy = x.clone()
+    noisy[0, 2:] = 1e6
+    torch.testing.assert_close(pool(x, torch.tensor([2])), pool(noisy, torch.tensor([2])))
+
+
+def test_spatial_dropout_drops_whole_channels():
+    torch.manual_seed(0)
+    emb = TokenEmbedding(10, 64, spatial_dropout=0.5).train()
+    out = emb(torch.randint(1, 10, (2, 6)))
+    zero_channels = (out == 0).all(dim=1)
+    assert zero_channels.any()
+    assert ((out == 0).any(dim=1) == zero_channels).all()
+    emb.eval()
+    assert (emb(torch.randint(1, 10, (2, 6))) != 0).all()

@@ -1,0 +1,74 @@
+import numpy as np
+import torch
+
+from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align, runtime
+from sklearn_rnn.training import flush_denormal_enabled
+
+
+def _dataset(rng, n=500, width=50):
+    lengths = rng.randint(1, width + 1, n)
+    ids = np.zeros((n, width), dtype=np.int64)
+    for i, length in enumerate(lengths):
+        ids[i, :length] = rng.randint(2, 100, length)
+    return SequenceDataset(ids, lengths, np.arange(n))
+
+
+def test_bucket_batches_cover_every_row_once_and_group_lengths(rng):
+    data = _dataset(rng)
+    batches = [b for b in BucketBatchIterator(data, 20, shuffle=True, random_state=0)._batches()]
+    seen = np.concatenate(batches)
+    assert sorted(seen.tolist()) == list(range(500))
+    lengths = data.lengths.numpy()
+    spread = np.mean([np.ptp(lengths[b]) for b in batches])
+    random_spread = np.mean([np.ptp(lengths[b]) for b in np.array_split(rng.permutation(500), 25)])
+    assert spread < random_spread / 3
+
+
+def test_bucket_order_is_seeded_and_shuffled(rng):
+    data = _dataset(rng)
+    first = [b.tolist() for b in BucketBatchIterator(data, 20, shuffle=True, random_state=0)._batches()]
+    again = [b.tolist() for b in BucketBatchIterator(data, 20, shuffle=True, random_state=0)._batches()]
+    other = [b.tolist() for b in BucketBatchIterator(data, 20, shuffle=True, random_state=1)._batches()]
+    assert first == again and first != other
+    firsts = [data.lengths[b[0]].item() for b in first]
+    assert firsts != sorted(firsts)  # batches are not in length order
+
+
+def test_batches_are_trimmed_to_their_longest_row(rng):
+    data = _dataset(rng)
+    for (x, _), index in zip(SortedBatchIterator(data, 32), SortedBatchIterator(data, 32)._batches()):
+        assert x["ids"].shape[1] == int(data.lengths[index].max())
+    wide = SequenceDataset(np.array([[5, 0, 0]]), np.array([1]), min_width=3)
+    assert wide[[0]][0]["ids"].shape == (1, 3)
+
+
+def test_left_align_handles_pre_post_and_interior_padding():
+    X = np.array([[0, 0, 4, 5], [4, 5, 0, 0], [4, 0, 5, 0], [0, 0, 0, 0], [1, 2, 3, 4]])
+    aligned, lengths = left_align(X)
+    np.testing.assert_array_equal(aligned, [[4, 5, 0, 0], [4, 5, 0, 0], [4, 5, 0, 0], [0, 0, 0, 0], [1, 2, 3, 4]])
+    np.testing.assert_array_equal(lengths, [2, 2, 2, 1, 4])
+
+
+def test_runtime_restores_threads_flag_and_rng():
+    torch.set_num_threads(1)
+    torch.set_flush_denormal(False)
+    torch.manual_seed(5)
+    expected = torch.rand(1)
+    torch.manual_seed(5)
+    with runtime(n_threads=2, seed=0):
+        assert torch.get_num_threads() == 2
+        assert flush_denormal_enabled()
+        torch.rand(10)
+    assert torch.get_num_threads() == 1
+    assert not flush_denormal_enabled()
+    assert torch.equal(torch.rand(1), expected)
+
+
+def test_runtime_restores_state_after_an_error():
+    torch.set_flush_denormal(False)
+    try:
+        with runtime(n_threads=2):
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert not flush_denormal_enabled() and torch.get_num_threads() == 1
