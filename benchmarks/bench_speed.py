@@ -69,9 +69,10 @@ def plain_torch_epoch(X, y, n_tokens, bucketed):
     return time.perf_counter() - start
 
 
-def ours(X, y, X_pred):
+def ours(X, y, X_pred, precision="float32"):
     clf = RecurrentTextClassifier(cell="lstm", hidden_size=128, embedding_dim=128, batch_size=64, max_epochs=1,
-                                  validation_fraction=0.0, n_threads=THREADS, random_state=0)
+                                  validation_fraction=0.0, n_threads=THREADS, precision=precision,
+                                  random_state=0)
     start = time.perf_counter()
     clf.fit(X, y)
     fit_s = time.perf_counter() - start
@@ -80,9 +81,10 @@ def ours(X, y, X_pred):
     return fit_s, time.perf_counter() - start
 
 
-def keras_times(X, y, mask_zero):
+def keras_times(X, y, mask_zero, policy="float32"):
     import tensorflow as tf
 
+    tf.keras.mixed_precision.set_global_policy(policy)
     tf.config.threading.set_intra_op_parallelism_threads(THREADS)
     tf.config.threading.set_inter_op_parallelism_threads(THREADS)
     tf.keras.utils.set_random_seed(0)
@@ -90,7 +92,7 @@ def keras_times(X, y, mask_zero):
         tf.keras.Input(shape=(X.shape[1],)),
         tf.keras.layers.Embedding(20002, 128, mask_zero=mask_zero),
         tf.keras.layers.LSTM(128),
-        tf.keras.layers.Dense(1, activation="sigmoid"),
+        tf.keras.layers.Dense(1, activation="sigmoid", dtype="float32"),
     ])
     model.compile(optimizer="adam", loss="binary_crossentropy")
     model.fit(X[:128], y[:128], batch_size=64, epochs=1, verbose=0)  # build and trace outside the timing
@@ -134,6 +136,9 @@ def main():
     fits, preds = zip(*(ours(X, y, X) for _ in range(args.repeat)))
     rows["sklearn_rnn fit"] = n / min(fits)
     rows["sklearn_rnn predict_proba"] = n / min(preds)
+    fits, preds = zip(*(ours(X, y, X, "bfloat16") for _ in range(args.repeat)))
+    rows["sklearn_rnn fit, bfloat16"] = n / min(fits)
+    rows["sklearn_rnn predict_proba, bfloat16"] = n / min(preds)
     rows["plain torch, fixed padding"] = n / best_of(args.repeat, lambda: plain_torch_epoch(X, y, 20002, False))
     rows["plain torch, length buckets"] = n / best_of(args.repeat, lambda: plain_torch_epoch(X, y, 20002, True))
     try:
@@ -146,6 +151,9 @@ def main():
             label = "mask_zero=True" if mask else "unmasked"
             rows[f"keras fit, {label}"] = n / min(fits)
             rows[f"keras predict, {label}"] = n / min(preds)
+        fits, preds = zip(*(keras_times(X, y, True, "mixed_bfloat16") for _ in range(args.repeat)))
+        rows["keras fit, mask_zero=True, mixed_bfloat16"] = n / min(fits)
+        keras_times(X[:64], y[:64], False)  # back to the float32 policy
 
     for name, rate in rows.items():
         print(f"{name:36s} {rate:8.0f} samples/s")
@@ -157,6 +165,10 @@ def main():
         ratios["fit / keras mask_zero"] = fit / rows["keras fit, mask_zero=True"]
         ratios["predict / keras predict mask_zero"] = (rows["sklearn_rnn predict_proba"]
                                                        / rows["keras predict, mask_zero=True"])
+        bf16 = rows["sklearn_rnn fit, bfloat16"]
+        ratios["fit bf16 / keras unmasked"] = bf16 / rows["keras fit, unmasked"]
+        ratios["fit bf16 / keras mask_zero"] = bf16 / rows["keras fit, mask_zero=True"]
+        ratios["fit bf16 / keras mask_zero bf16"] = bf16 / rows["keras fit, mask_zero=True, mixed_bfloat16"]
     for name, ratio in ratios.items():
         print(f"{name:36s} {ratio:8.2f}x")
     if args.memory:

@@ -81,6 +81,13 @@ _TRAINING_PARAMS = """\
         Torch threads during fit/predict (restored afterwards); set it to 1
         when a grid search runs with ``n_jobs`` > 1. None leaves torch's
         setting.
+    precision : {'float32', 'bfloat16'}, default='float32'
+        ``'bfloat16'`` computes the forward pass under bfloat16 autocast
+        (mixed precision, like Keras's ``mixed_bfloat16`` policy) while the
+        weights and the loss stay float32. On CPUs with AVX-512 BF16 or AMX
+        it trains an LSTM about 1.4x faster; probabilities differ from
+        float32 by up to about 1e-2, and batch invariance holds only to that
+        precision.
     verbose : int, default=0
         0 is silent; 1 shows a progress bar per epoch and an epoch summary.
     warm_start : bool, default=False
@@ -187,7 +194,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
                  regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=3, class_weight=None, random_state=None, device="cpu", n_threads=None,
-                 verbose=0, warm_start=False, **routed_params):
+                 precision="float32", verbose=0, warm_start=False, **routed_params):
         self._store_init_params(locals())
 
     def _module_params(self):
@@ -246,7 +253,7 @@ class FeedForwardTextClassifier(BaseTextClassifier):
                  lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=3, class_weight=None, random_state=None, device="cpu", n_threads=None,
-                 verbose=0, warm_start=False, **routed_params):
+                 precision="float32", verbose=0, warm_start=False, **routed_params):
         self._store_init_params(locals())
 
     def _flattens(self):
@@ -309,8 +316,8 @@ class ConvTextClassifier(BaseTextClassifier):
                  dense_layers=(), activation="relu", optimizer="adam", lr=1e-3, regularizer=None, alpha=1e-3,
                  l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None,
                  early_stopping=False, validation_fraction=0.1, n_iter_no_change=3, class_weight=None,
-                 random_state=None, device="cpu", n_threads=None, verbose=0, warm_start=False,
-                 **routed_params):
+                 random_state=None, device="cpu", n_threads=None, precision="float32", verbose=0,
+                 warm_start=False, **routed_params):
         self._store_init_params(locals())
 
     def _min_width(self):

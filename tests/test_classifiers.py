@@ -336,3 +336,30 @@ def test_cuda_path_matches_cpu(ids_data):
     gpu = RecurrentTextClassifier(**SMALL, bidirectional=True, device="cuda").fit(X, y)
     assert gpu.net_.module_.encoder.packed
     np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_bfloat16_precision_trains_and_stays_batch_invariant_to_its_precision(ids_data, cell):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**SMALL, cell=cell, bidirectional=True, precision="bfloat16").fit(X, y)
+    assert clf.net_.autocast_bf16
+    assert clf.net_.module_.embedding.embedding.weight.dtype == torch.float32  # master weights
+    proba = clf.predict_proba(X)
+    assert proba.dtype == np.float32
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    alone = np.vstack([clf.predict_proba(X[i:i + 1]) for i in range(0, len(X), 11)])
+    np.testing.assert_allclose(alone, proba[::11], atol=1e-2)
+    clf.net_.autocast_bf16 = False  # the same weights, float32 compute
+    np.testing.assert_allclose(clf.predict_proba(X), proba, atol=2e-2)
+    with pytest.raises(ValueError, match="'precision' parameter"):
+        RecurrentTextClassifier(**SMALL, precision="float16").fit(X, y)
+
+
+def test_named_optimizers_use_single_kernel_updates(ids_data):
+    X, y = ids_data
+    adam = RecurrentTextClassifier(**SMALL).fit(X, y)
+    assert adam.net_.optimizer_.defaults["fused"] is True
+    rms = RecurrentTextClassifier(**SMALL, optimizer="rmsprop").fit(X, y)
+    assert rms.net_.optimizer_.defaults["foreach"] is True
+    loop = RecurrentTextClassifier(**SMALL, optimizer__fused=False).fit(X, y)
+    assert loop.net_.optimizer_.defaults["fused"] is False
