@@ -16,8 +16,6 @@ from .modules.recurrent import CELLS, RecurrentClassifierNet
 __all__ = ["ConvTextClassifier", "FeedForwardTextClassifier", "RecurrentTextClassifier"]
 
 _TRAINING_PARAMS = """\
-    embedding_dim : int, default=128
-        Width of the token vectors.
     embedding_weights : array-like of shape (n_tokens, embedding_dim), default=None
         Pretrained vectors (e.g. GloVe rows in the vectorizer's id order). The
         number of tokens is then taken from it; row 0 is padding and zeroed.
@@ -27,8 +25,6 @@ _TRAINING_PARAMS = """\
         Drop whole embedding channels, as Keras's ``SpatialDropout1D``.
     dropout : float, default=0.0
         Dropout between stacked layers and before every dense layer.
-    dense_layers : tuple of int, default=()
-        Hidden sizes of a feedforward head before the output layer.
     activation : {'relu', 'tanh', 'sigmoid', 'gelu', 'elu'}, default='relu'
         Activation of ``dense_layers``.
     optimizer : {'adam', 'adamw', 'rmsprop', 'sgd', 'adagrad'} or torch optimizer class, default='adam'
@@ -154,6 +150,10 @@ class RecurrentTextClassifier(BaseTextClassifier):
         How the outputs over time become one vector: the final state (both
         directions' when bidirectional), the max or mean over real tokens, or
         a learned attention average.
+    dense_layers : tuple of int, default=()
+        Hidden sizes of a feedforward head before the output layer.
+    embedding_dim : int, default=128
+        Width of the token vectors.
 {training_params}
 
     Attributes
@@ -225,6 +225,9 @@ class FeedForwardTextClassifier(BaseTextClassifier):
         ``'mean'``/``'max'`` pool over the real tokens only.
     dense_layers : tuple of int, default=(64,)
         Hidden sizes of the dense layers.
+    embedding_dim : int or None, default=32
+        Width of the token vectors; None feeds the raw ids to the dense
+        layers as numbers (no embedding).
 {training_params}
 
     Attributes
@@ -286,6 +289,10 @@ class ConvTextClassifier(BaseTextClassifier):
         Recurrent layer after the convolution; needs a single kernel width.
     hidden_size : int, default=64
         Units of ``cell``.
+    dense_layers : tuple of int, default=()
+        Hidden sizes of a feedforward head before the output layer.
+    embedding_dim : int, default=128
+        Width of the token vectors.
 {training_params}
 
     Attributes

@@ -285,6 +285,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             Token ids, padded with 0.
         """
         docs = _check_documents(raw_documents, self.input_type)
+        _check_dtype(self.dtype)
         if not docs:
             raise ValueError("Cannot fit a SequenceVectorizer on no documents: got an empty iterable.")
         min_doc, max_doc = self._df_bounds(len(docs))
@@ -485,6 +486,15 @@ def _check_documents(raw_documents, input_type):
             f"array of shape {raw_documents.shape}."
         )
     return list(raw_documents)
+
+
+def _check_dtype(dtype):
+    try:
+        kind = np.dtype(dtype).kind
+    except TypeError:
+        kind = None
+    if kind not in ("i", "u"):
+        raise ValueError(f"dtype must be a numpy integer type such as np.int32, got {dtype!r}.")
 
 
 def _bad_item_message(doc, expected):

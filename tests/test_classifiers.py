@@ -239,7 +239,7 @@ def test_named_initializers_change_the_weights(ids_data):
     w = normal.net_.module_.encoder.forward_layers[0].weight_ih_l0.detach()
     assert 0.03 < float(w.std()) < 0.07
     uniform = RecurrentTextClassifier(**params, initializer="random_uniform").fit(X, y)
-    assert float(uniform.net_.module_.encoder.forward_layers[0].weight_ih_l0.abs().max()) <= 0.05
+    assert float(uniform.net_.module_.encoder.forward_layers[0].weight_ih_l0.detach().abs().max()) <= 0.05
 
 
 def test_history_and_parameter_counts(ids_data):

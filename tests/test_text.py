@@ -216,6 +216,12 @@ def test_bad_parameters_name_the_parameter(params, match):
         SequenceVectorizer(**params).fit(DOCS)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, "str", "not a dtype"])
+def test_non_integer_dtype_is_rejected(dtype):
+    with pytest.raises(ValueError, match="dtype must be a numpy integer type"):
+        SequenceVectorizer(dtype=dtype).fit(DOCS)
+
+
 def test_transform_before_fit():
     from sklearn.exceptions import NotFittedError
 
