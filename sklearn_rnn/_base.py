@@ -98,6 +98,10 @@ class _TextNet(NeuralNetClassifier):
         return loss
 
 
+def _discard(*args, **kwargs):
+    """A sink for skorch messages; module-level so that fitted nets pickle."""
+
+
 class _Penalty:
     """Picklable penalty callable: regularizer applied to the covered weights."""
 
@@ -197,7 +201,10 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         n_valid = int(np.ceil(self.validation_fraction * len(y)))
         if n_valid < 1 or len(y) - n_valid < 1:
             return dataset, None
-        stratify = y if np.bincount(y).min(initial=len(y)) >= 2 and n_valid >= self.n_classes_ else None
+        # Stratify when each class can have a row on both sides.
+        can_stratify = (np.bincount(y).min(initial=len(y)) >= 2 and n_valid >= self.n_classes_
+                        and len(y) - n_valid >= self.n_classes_)
+        stratify = y if can_stratify else None
         train_idx, valid_idx = train_test_split(
             np.arange(len(y)), test_size=n_valid, random_state=seed, stratify=stratify
         )
@@ -240,7 +247,7 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         if self.early_stopping:
             monitor = "valid_loss" if has_valid else "train_loss"
             callbacks.append(("early_stopping", EarlyStopping(monitor=monitor, patience=self.n_iter_no_change,
-                                                              load_best=True, sink=lambda *a: None)))
+                                                              load_best=True, sink=_discard)))
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
         if self.verbose:

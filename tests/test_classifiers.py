@@ -128,10 +128,21 @@ def test_clone_set_params_and_routed_params(ids_data):
 
 def test_joblib_round_trip(ids_data, tmp_path):
     X, y = ids_data
-    clf = RecurrentTextClassifier(bidirectional=True, pooling="attention", **SMALL).fit(X, y)
+    clf = RecurrentTextClassifier(bidirectional=True, pooling="attention", early_stopping=True,
+                                  clip_grad_norm=1.0, **SMALL).fit(X, y)
     joblib.dump(clf, tmp_path / "model.joblib")
     loaded = joblib.load(tmp_path / "model.joblib")
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_validation_split_is_stratified(rng):
+    X = rng.randint(2, 30, (100, 6))
+    y = np.array([0] * 80 + [1] * 20)
+    clf = RecurrentTextClassifier(**SMALL, validation_fraction=0.2).fit(X, y)
+    valid = clf.net_.train_split.keywords["valid_ds"]
+    assert np.bincount(valid.y.numpy()).tolist() == [16, 4]
+    tiny = RecurrentTextClassifier(**SMALL, validation_fraction=0.5).fit(X[:3], [0, 1, 1])
+    assert len(tiny.history_) == 3  # too few rows to stratify: a plain split still works
 
 
 def test_random_state_determinism(ids_data):
