@@ -126,6 +126,17 @@ def test_clone_set_params_and_routed_params(ids_data):
     assert rms.net_.optimizer_.param_groups[0]["alpha"] == 0.9  # Keras's rho
 
 
+def test_optimizer_class_and_callable_initializer(ids_data):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**{**SMALL, "max_epochs": 1}, optimizer=torch.optim.SGD,
+                                  optimizer__momentum=0.5, initializer=torch.nn.init.ones_).fit(X, y)
+    assert isinstance(clf.net_.optimizer_, torch.optim.SGD)
+    assert clf.net_.optimizer_.defaults["momentum"] == 0.5
+    assert "fused" not in clf.net_.get_params_for("optimizer")  # defaults only for named optimizers
+    with pytest.raises(ValueError, match="'optimizer' parameter"):
+        RecurrentTextClassifier(**SMALL, optimizer=torch.nn.Linear).fit(X, y)
+
+
 def test_joblib_round_trip(ids_data, tmp_path):
     X, y = ids_data
     clf = RecurrentTextClassifier(bidirectional=True, pooling="attention", early_stopping=True,
