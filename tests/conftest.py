@@ -28,6 +28,16 @@ def rng():
     return np.random.RandomState(0)
 
 
+@pytest.fixture
+def ids_data(rng):
+    """80 pre-padded rows of 0-12 ids below 30; the label says whether id 5 occurs."""
+    n, width = 80, 12
+    X = np.zeros((n, width), dtype=np.int64)
+    for i, length in enumerate(rng.randint(0, width + 1, n)):
+        X[i, width - length:] = rng.randint(2, 30, length)
+    return X, (X == 5).any(axis=1).astype(int)
+
+
 @pytest.fixture(autouse=True)
 def _few_threads():
     # Tests use tiny models: more threads only add overhead on 2 cores.

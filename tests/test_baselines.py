@@ -10,15 +10,6 @@ from sklearn_rnn import ConvTextClassifier, FeedForwardTextClassifier, Recurrent
 SMALL = dict(embedding_dim=8, max_epochs=3, batch_size=16, lr=0.01, random_state=0)
 
 
-@pytest.fixture
-def ids_data(rng):
-    n, width = 80, 12
-    X = np.zeros((n, width), dtype=np.int64)
-    for i, length in enumerate(rng.randint(0, width + 1, n)):
-        X[i, width - length:] = rng.randint(2, 30, length)
-    return X, (X == 5).any(axis=1).astype(int)
-
-
 @pytest.mark.parametrize("pooling", ["mean", "max", "flatten"])
 def test_feedforward_pooling_shapes_and_batch_invariance(ids_data, pooling):
     X, y = ids_data

@@ -15,18 +15,6 @@ from sklearn_rnn.training import flush_denormal_enabled
 SMALL = dict(embedding_dim=8, hidden_size=8, max_epochs=3, batch_size=16, lr=0.01, random_state=0)
 
 
-@pytest.fixture
-def ids_data(rng):
-    """Variable-length, pre-padded id rows; label = whether token 5 occurs."""
-    n, width = 80, 12
-    X = np.zeros((n, width), dtype=np.int64)
-    lengths = rng.randint(0, width + 1, n)
-    for i, length in enumerate(lengths):
-        X[i, width - length:] = rng.randint(2, 30, length)
-    y = (X == 5).any(axis=1).astype(int)
-    return X, y
-
-
 def make_reviews(rng, n=120):
     good, bad = ["great", "excellent", "superb"], ["poor", "awful", "boring"]
     filler = ["the", "movie", "plot", "acting", "was", "and", "a", "script"]
