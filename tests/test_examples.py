@@ -1,0 +1,45 @@
+"""The example scripts run end to end on small subsets of the real IMDB archive."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run(script, *args, home, cwd):
+    env = {**os.environ, "SKLEARN_RNN_DATA": str(home)}
+    done = subprocess.run([sys.executable, str(EXAMPLES / script), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_quickstart(imdb_home, tmp_path):
+    out = run("plot_imdb_quickstart.py", "--n-train", "300", "--n-test", "200", "--epochs", "1",
+              home=imdb_home, cwd=tmp_path)
+    assert "test accuracy on 200 reviews" in out
+    assert "An excellent movie!" in out and "poor acting" in out
+
+
+def test_compare_models_quick(imdb_home, tmp_path):
+    run("compare_models.py", "--quick", "--epochs", "1", "--out", str(tmp_path / "cmp"), home=imdb_home, cwd=tmp_path)
+    table = pd.read_csv(tmp_path / "cmp.csv")
+    assert len(table) == 9
+    assert set(table.columns) == {"model", "parameters", "recurrent layer parameters", "fit seconds", "test accuracy"}
+    assert (tmp_path / "cmp.png").stat().st_size > 10_000
+    lstm = table.set_index("model").loc["LSTM"]
+    assert lstm["recurrent layer parameters"] == 8448
+
+
+def test_grid_search_example(imdb_home, tmp_path):
+    out_csv = tmp_path / "grid.csv"
+    run("grid_search_regularizer_initializer_optimizer.py", "--n-samples", "90", "--out", str(out_csv),
+        home=imdb_home, cwd=tmp_path)
+    results = pd.read_csv(out_csv)
+    assert len(results) == 30
+    assert set(results["param_clf__regularizer"]) == {"l1", "l2", "l1_l2"}
