@@ -185,10 +185,12 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
                 )
 
     # ------------------------------------------------------------------ data
-    def _validate_ids(self, X, reset):
-        X = validate_data(self, X, dtype=np.int64, reset=reset, ensure_min_features=1)
+    def _validate_ids(self, X, y="no_validation", reset=True):
+        """Validate token ids (and ``y`` when given), as ``fit`` and ``predict`` need."""
+        out = validate_data(self, X, y, dtype=np.int64, reset=reset, ensure_min_features=1)
+        X = out[0] if isinstance(out, tuple) else out
         check_non_negative(X, f"{type(self).__name__} (token ids in X)")
-        return X
+        return out
 
     def _dataset(self, X, y=None):
         ids, lengths = left_align(X)
@@ -320,8 +322,7 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         """
         self._check_routed_prefixes()
         warm = self.warm_start and hasattr(self, "net_")
-        X, y = validate_data(self, X, y, dtype=np.int64, reset=not warm, ensure_min_features=1)
-        check_non_negative(X, f"{type(self).__name__} (token ids in X)")
+        X, y = self._validate_ids(X, y, reset=not warm)
         check_classification_targets(y)
         if warm:
             unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
