@@ -216,7 +216,8 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         return dataset.subset(np.sort(train_idx)), valid
 
     # --------------------------------------------------------------- building
-    def _module_params(self):  # pragma: no cover - abstract
+    def _module_params(self, device):  # pragma: no cover - abstract
+        """Keyword arguments of ``_module_class`` for the resolved ``device``."""
         raise NotImplementedError
 
     def _shared_module_params(self):
@@ -256,17 +257,17 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks
 
-    def _build_net(self, valid, seed, device):
+    def _build_net(self, valid, seed, device, y_enc):
         optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
         routed = self._routed_params()
         if isinstance(self.optimizer, str):
             for key, value in _OPTIMIZER_DEFAULTS.get(self.optimizer, {}).items():
                 routed.setdefault(f"optimizer__{key}", value)
         penalty = None if self.regularizer is None else _Penalty(self.regularizer, self.alpha, self.l1_ratio)
-        module_params = {f"module__{k}": v for k, v in self._module_params().items()}
-        weight = self._class_weights()
+        net_params = {f"module__{k}": v for k, v in self._module_params(device).items()}
+        weight = self._class_weights(y_enc)
         if weight is not None:
-            module_params["criterion__weight"] = torch.as_tensor(weight, dtype=torch.float32)
+            net_params["criterion__weight"] = torch.as_tensor(weight, dtype=torch.float32)
         return _TextNet(
             module=self._module_class,
             criterion=torch.nn.CrossEntropyLoss,
@@ -286,15 +287,15 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
             penalty=penalty,
             autocast_bf16=self.precision == "bfloat16",
             verbose=int(self.verbose),
-            **{**module_params, **routed},
+            **{**net_params, **routed},
         )
 
-    def _class_weights(self):
+    def _class_weights(self, y_enc):
         if self.class_weight is None:
             return None
         classes = np.arange(self.n_classes_)
         if self.class_weight == "balanced":
-            return compute_class_weight("balanced", classes=classes, y=self._y_encoded)
+            return compute_class_weight("balanced", classes=classes, y=y_enc)
         unknown = set(self.class_weight) - set(self.classes_.tolist())
         if unknown:
             raise ValueError(f"class_weight names labels {sorted(unknown, key=str)} that are not in y; "
@@ -328,17 +329,15 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
             unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
             if unseen:
                 raise ValueError(f"warm_start fit got labels {sorted(unseen, key=str)} not seen in the first fit.")
-            y_enc = self._encoder.transform(y)
         else:
             self._encoder = LabelEncoder().fit(y)
             self.classes_ = self._encoder.classes_
             self.n_classes_ = len(self.classes_)
-            y_enc = self._encoder.transform(y)
             self.n_tokens_ = self._n_tokens(X)
+        y_enc = self._encoder.transform(y)
         if self.n_classes_ < 2:
             raise ValueError(f"{type(self).__name__} needs at least 2 classes in y, got 1 class: "
                              f"{self.classes_.tolist()}.")
-        self._y_encoded = y_enc
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         device = self._resolve_device()
         dataset = self._dataset(X, y_enc)
@@ -349,13 +348,12 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
                 self.net_.set_params(train_split=None if valid is None else predefined_split(valid))
                 self.net_.partial_fit(train, None, epochs=self.max_epochs)
             else:
-                self.net_ = self._build_net(valid, seed, device)
+                self.net_ = self._build_net(valid, seed, device, y_enc)
                 self.net_.initialize()
                 if self.initializer != "default":
                     initialize_weights(self.net_.module_, self.initializer)
                 # partial_fit, not fit: fit would initialize the module again.
                 self.net_.partial_fit(train, None)
-        del self._y_encoded
         self.history_ = self._history_frame()
         return self
 

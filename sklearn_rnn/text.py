@@ -42,7 +42,7 @@ class _IdTable(dict):
 
 
 def _sort_key(item):
-    token, count = item
+    token, count, _ = item
     return (-count, token)
 
 
@@ -341,7 +341,8 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             selected = range(len(tokens))
         else:
             selected = np.flatnonzero((df_counts >= df_bounds[0]) & (df_counts <= df_bounds[1]))
-        candidates = [(tokens[j], int(tf_counts[j])) for j in selected]
+        # (token, count, provisional id): tokens[j] has provisional id j.
+        candidates = [(tokens[j], int(tf_counts[j]), j) for j in selected]
         try:
             candidates.sort(key=_sort_key)
         except TypeError:  # tokens of mixed types: order ties by their repr
@@ -349,15 +350,11 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         if self.max_features is not None:
             candidates = candidates[: self.max_features]
 
-        self.vocabulary_ = {tok: i + 2 for i, (tok, _) in enumerate(candidates)}
+        self.vocabulary_ = {tok: i + 2 for i, (tok, _, _) in enumerate(candidates)}
         self.n_tokens_ = len(self.vocabulary_) + 2
         remap = np.full(len(tokens), OOV_ID, dtype=np.int32)
-        provisional = _IdTable((tok, i) for i, tok in enumerate(tokens))
-        final_ids = np.fromiter(self.vocabulary_.values(), dtype=np.int64, count=len(candidates))
-        prov_ids = np.fromiter(
-            (provisional[tok] for tok, _ in candidates), dtype=np.int64, count=len(candidates)
-        )
-        remap[prov_ids] = final_ids
+        prov_ids = np.fromiter((j for _, _, j in candidates), dtype=np.int64, count=len(candidates))
+        remap[prov_ids] = np.arange(2, len(candidates) + 2)
         return remap
 
     # ------------------------------------------------------------------ transform
