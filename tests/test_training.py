@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align, runtime
@@ -34,10 +35,16 @@ def test_bucket_order_is_seeded_and_shuffled(rng):
     assert firsts != sorted(firsts)  # batches are not in length order
 
 
-def test_batches_are_trimmed_to_their_longest_row(rng):
+@pytest.mark.parametrize("multiple", [1, 16])
+def test_batches_are_trimmed_to_their_longest_row_rounded_up(rng, multiple):
     data = _dataset(rng)
+    data.width_multiple = multiple
+    widths = set()
     for (x, _), index in zip(SortedBatchIterator(data, 32), SortedBatchIterator(data, 32)._batches()):
-        assert x["ids"].shape[1] == int(data.lengths[index].max())
+        longest = int(data.lengths[index].max())
+        widths.add(x["ids"].shape[1])
+        assert x["ids"].shape[1] == min(-(-longest // multiple) * multiple, 50)
+    assert len(widths) <= (50 if multiple == 1 else 4)  # few shapes: few cached oneDNN kernels
     wide = SequenceDataset(np.array([[5, 0, 0]]), np.array([1]), min_width=3)
     assert wide[[0]][0]["ids"].shape == (1, 3)
 
