@@ -92,7 +92,7 @@ class SequenceDataset(torch.utils.data.Dataset):
     and caches LSTM kernels, with scratch memory of their own, for every
     shape it meets: one epoch of the default model on the 25,000 IMDB reviews
     at length 400 kept growing, to 1.65-2.19 GB peak RSS over five runs with
-    exact widths; with multiples of 16 it levels off at 1.27 GB. The epoch
+    exact widths; with multiples of 16 it levels off at 1.27-1.40 GB. The epoch
     took 17.6-19.5 s either way. Padding columns never change a result
     (rows carry their lengths).
 
