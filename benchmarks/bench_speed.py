@@ -28,8 +28,9 @@ from torch import nn
 
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
+from sklearn_rnn._config import runtime
 from sklearn_rnn._heap import retain_heap
-from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, left_align, runtime
+from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, left_align
 
 THREADS = 2
 
@@ -60,7 +61,7 @@ def plain_torch_epoch(X, y, n_tokens, bucketed):
         perm = torch.randperm(len(X))
         batches = ((Xt[perm[i:i + 64]], yt[perm[i:i + 64]]) for i in range(0, len(X), 64))
     start = time.perf_counter()
-    with runtime(n_threads=THREADS):
+    with runtime(n_threads=THREADS, training=True):
         for xb, yb in batches:
             opt.zero_grad()
             loss_fn(model(xb), yb).backward()

@@ -1,14 +1,18 @@
 """Recurrent neural text classifiers behind scikit-learn's fit/predict API."""
 
+from ._config import config_context, get_config, set_config
 from .classifiers import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
 from .text import SequenceVectorizer
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "ConvTextClassifier",
     "FeedForwardTextClassifier",
     "RecurrentTextClassifier",
     "SequenceVectorizer",
+    "config_context",
+    "get_config",
+    "set_config",
     "__version__",
 ]

@@ -6,27 +6,40 @@ encoding, the train/validation split, building and fitting the skorch net,
 and length-sorted inference.
 """
 
-import difflib
+import inspect
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_non_negative, validate_data
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, EpochScoring, GradientNormClipping, PrintLog, ProgressBar
+from skorch.callbacks import EarlyStopping, EpochScoring, GradientNormClipping, PassthroughScoring, PrintLog
+from skorch.callbacks import ProgressBar
+from skorch.dataset import unpack_data
 from skorch.helper import predefined_split
 
+from ._config import runtime
+from ._hardware import resolve_precision
+from ._validation import (
+    InvalidParameterError,
+    Interval,
+    Options,
+    ParameterCheckMixin,
+    Sizes,
+    Subclass,
+    validate_parameters,
+)
 from .modules.head import ACTIVATIONS
 from .regularization import INITIALIZERS, REGULARIZERS, initialize_weights, penalized_weights, weight_penalty
-from .training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align, runtime
+from .text import OOV_ID
+from .training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align
 
 __all__ = ["BaseTextClassifier"]
 
@@ -37,12 +50,11 @@ OPTIMIZERS = {
     "sgd": torch.optim.SGD,
     "adagrad": torch.optim.Adagrad,
 }
-# Defaults for the named optimizers; routed optimizer__* values win.
+# Defaults for the named optimizers; ``optimizer_params`` wins.
 # - rmsprop: Keras's rho=0.9, epsilon=1e-7 (torch's are 0.99, 1e-8), which the
 #   notebooks rely on.
-# - fused/foreach: one kernel for all parameters instead of a Python loop. For
-#   Adam on a 20k x 128 embedding that is 0.6 ms a step instead of 8 ms on 2
-#   CPU cores; the update is the same up to float rounding.
+# - fused/foreach: one kernel for all parameters instead of a Python loop
+#   (figures in docs/performance.md); the update is the same up to rounding.
 _OPTIMIZER_DEFAULTS = {
     "adam": {"fused": True},
     "adamw": {"fused": True},
@@ -50,32 +62,17 @@ _OPTIMIZER_DEFAULTS = {
     "adagrad": {"fused": True},
     "rmsprop": {"alpha": 0.9, "eps": 1e-7, "foreach": True},
 }
-# Prefixes of the extra settings routed to the skorch net, as in skorch.
-ROUTED_PREFIXES = ("optimizer__", "module__", "criterion__", "callbacks__", "iterator_train__", "iterator_valid__")
-
-
-class _OptimizerClass(HasMethods):
-    """Constraint: a subclass of ``torch.optim.Optimizer``.
-
-    Derived from ``HasMethods`` because scikit-learn accepts only its own
-    constraint types in a ``_parameter_constraints`` table.
-    """
-
-    def __init__(self):
-        super().__init__(["step", "zero_grad"])
-
-    def is_satisfied_by(self, val):
-        return isinstance(val, type) and issubclass(val, torch.optim.Optimizer)
-
-    def __str__(self):
-        return "a torch.optim.Optimizer subclass"
 
 
 class _TextNet(NeuralNetClassifier):
-    """skorch net that adds the weight penalty to the training loss and can
-    run the module under bfloat16 autocast.
+    """skorch net that weights the loss per sample, adds the weight penalty to
+    the training loss (recording it apart), and can run the module under
+    bfloat16 autocast.
 
-    Private: estimators hold one as ``net_``; users never build it.
+    Private: estimators hold one as ``net_``; users never build it. The
+    criterion returns one loss per row (``reduction='none'``); the batch loss
+    is ``sum(sample_weight * class_weight * loss) / sum(class_weight)``, which
+    is the plain (class-weighted) mean when every sample weight is 1.
     """
 
     def __init__(self, *args, penalty=None, autocast_bf16=False, **kwargs):
@@ -84,6 +81,7 @@ class _TextNet(NeuralNetClassifier):
         self.autocast_bf16 = autocast_bf16
 
     def infer(self, x, **fit_params):
+        x = {k: v for k, v in x.items() if k != "sample_weight"}
         if not self.autocast_bf16:
             return super().infer(x, **fit_params)
         device_type = "cuda" if str(self.device).startswith("cuda") else "cpu"
@@ -92,10 +90,28 @@ class _TextNet(NeuralNetClassifier):
         return logits.float()  # the loss and probabilities are computed in float32
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        loss = super().get_loss(y_pred, y_true, X=X, training=training)
-        if training and self.penalty is not None:
-            loss = loss + self.penalty(self.module_)
-        return loss
+        y_true = y_true.to(y_pred.device)
+        losses = self.criterion_(y_pred, y_true)
+        class_weight = self.criterion_.weight
+        total = class_weight[y_true].sum() if class_weight is not None else losses.new_tensor(len(y_true))
+        if isinstance(X, dict) and "sample_weight" in X:
+            losses = losses * X["sample_weight"].to(losses.device)
+        return losses.sum() / total
+
+    def train_step_single(self, batch, **fit_params):
+        # As skorch's, but the penalty joins the loss only for the gradient:
+        # ``train_loss`` stays the data loss, comparable with ``valid_loss``.
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        objective = loss
+        if self.penalty is not None:
+            penalty = self.penalty(self.module_)
+            objective = loss + penalty
+            self.history.record_batch("train_penalty", float(penalty.detach()))
+        objective.backward()
+        return {"loss": loss, "y_pred": y_pred}
 
 
 def _discard(*args, **kwargs):
@@ -112,14 +128,31 @@ class _Penalty:
         return weight_penalty(penalized_weights(module), self.regularizer, self.alpha, self.l1_ratio)
 
 
-class BaseTextClassifier(ClassifierMixin, BaseEstimator):
+def _check_sample_weight(sample_weight, n_samples):
+    """Float64 weights of shape (n_samples,), finite, non-negative, not all zero."""
+    if sample_weight is None:
+        return None
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"sample_weight must be an array of numbers, got {type(sample_weight).__name__}.") from None
+    if weights.ndim == 0:
+        weights = np.full(n_samples, float(weights))
+    if weights.shape != (n_samples,):
+        raise ValueError(f"sample_weight must have shape ({n_samples},) like y, got {weights.shape}.")
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError("sample_weight must hold finite, non-negative numbers.")
+    if not weights.any():
+        raise ValueError("sample_weight is zero for every sample: there is nothing to learn from.")
+    return weights
+
+
+class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
     """Shared training machinery; see the public classifiers for the docs.
 
-    Subclasses set ``_module_class`` and implement ``_module_params``.
-    Extra keyword arguments with a skorch prefix (``optimizer__momentum``,
-    ``module__...``, ``criterion__...``, ``callbacks__...``,
-    ``iterator_train__...``, ``iterator_valid__...``) are stored as they are
-    and routed to the net at ``fit``.
+    Subclasses set ``_module_class``, declare their ``__init__`` with
+    :func:`~sklearn_rnn._validation.check_keywords`, and implement
+    ``_module_params``.
     """
 
     _module_class = None
@@ -130,59 +163,30 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         "freeze_embedding": ["boolean"],
         "spatial_dropout": [Interval(Real, 0, 1, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "dense_layers": [tuple, list],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-        "optimizer": [StrOptions(set(OPTIMIZERS)), _OptimizerClass()],
+        "dense_layers": [Sizes(allow_empty=True)],
+        "activation": [Options(ACTIVATIONS)],
+        "optimizer": [Options(OPTIMIZERS), Subclass(torch.optim.Optimizer, "a torch.optim.Optimizer subclass")],
+        "optimizer_params": ["dict", None],
         "lr": [Interval(Real, 0, None, closed="neither")],
-        "regularizer": [StrOptions(set(REGULARIZERS)), callable, None],
+        "regularizer": [Options(REGULARIZERS), "callable", None],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "initializer": [StrOptions({"default", *INITIALIZERS}), callable],
+        "initializer": [Options({"default", *INITIALIZERS}), "callable"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "class_weight": [Options({"balanced"}), "dict", None],
+        "callbacks": ["list", None],
         "random_state": ["random_state"],
-        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "device": [Options({"cpu", "cuda", "auto"})],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
-        "precision": [StrOptions({"float32", "bfloat16"})],
+        "precision": [Options({"float32", "bfloat16"})],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
     }
-
-    # ------------------------------------------------------------- parameters
-    def _store_init_params(self, init_locals):
-        """Store ``__init__``'s arguments as they are; nothing else happens."""
-        params = {k: v for k, v in init_locals.items() if k not in ("self", "__class__", "routed_params")}
-        vars(self).update(params)
-        vars(self).update(init_locals.get("routed_params", {}))
-
-    def _routed_params(self):
-        return {k: v for k, v in vars(self).items() if k.startswith(ROUTED_PREFIXES)}
-
-    def get_params(self, deep=True):
-        params = super().get_params(deep=deep)
-        params.update(self._routed_params())
-        return params
-
-    def set_params(self, **params):
-        routed = {k: params.pop(k) for k in list(params) if k.startswith(ROUTED_PREFIXES)}
-        for key, value in routed.items():
-            setattr(self, key, value)
-        return super().set_params(**params)
-
-    def _check_routed_prefixes(self):
-        for key in vars(self):
-            if "__" in key and not key.startswith(ROUTED_PREFIXES):
-                guess = difflib.get_close_matches(key.split("__")[0] + "__", ROUTED_PREFIXES, n=1)
-                hint = f" Did you mean {guess[0]}{key.split('__', 1)[1]}?" if guess else ""
-                raise ValueError(
-                    f"{type(self).__name__} got an unknown routed parameter {key!r}; routed "
-                    f"parameters start with one of {ROUTED_PREFIXES}.{hint}"
-                )
 
     # ------------------------------------------------------------------ data
     def _validate_ids(self, X, y="no_validation", reset=True):
@@ -192,10 +196,10 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         check_non_negative(X, f"{type(self).__name__} (token ids in X)")
         return out
 
-    def _dataset(self, X, y=None):
+    def _dataset(self, X, y=None, sample_weight=None):
         ids, lengths = left_align(X)
-        ids[ids >= self.n_tokens_] = 1  # ids never seen in fit are out-of-vocabulary
-        return SequenceDataset(ids, lengths, y, min_width=self._min_width())
+        ids[ids >= self.n_tokens_] = OOV_ID  # ids never seen in fit are out-of-vocabulary
+        return SequenceDataset(ids, lengths, y, sample_weight=sample_weight, min_width=self._min_width())
 
     def _split(self, dataset, y, seed):
         if self.validation_fraction == 0:
@@ -245,8 +249,25 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("device='cuda' but torch finds no CUDA device; use 'cpu' or 'auto'.")
         return self.device
 
+    def _optimizer(self):
+        """The optimizer class and its keyword arguments, checked against its signature."""
+        optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
+        defaults = _OPTIMIZER_DEFAULTS.get(self.optimizer, {}) if isinstance(self.optimizer, str) else {}
+        params = {**defaults, **(self.optimizer_params or {})}
+        accepted = set(inspect.signature(optimizer).parameters) - {"self", "params", "lr"}
+        unknown = sorted(set(params) - accepted, key=str)
+        if unknown:
+            hint = " (use the lr parameter)" if "lr" in unknown else ""
+            raise InvalidParameterError(
+                f"optimizer_params names {unknown}, which {optimizer.__name__} does not take{hint}; "
+                f"it takes {sorted(accepted)}."
+            )
+        return optimizer, params
+
     def _callbacks(self, has_valid):
         callbacks = [("train_acc", EpochScoring("accuracy", on_train=True, name="train_acc", lower_is_better=False))]
+        if self.regularizer is not None:
+            callbacks.append(("train_penalty", PassthroughScoring("train_penalty", on_train=True)))
         if self.early_stopping:
             monitor = "valid_loss" if has_valid else "train_loss"
             callbacks.append(("early_stopping", EarlyStopping(monitor=monitor, patience=self.n_iter_no_change,
@@ -255,22 +276,20 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
-        return callbacks
+        return callbacks + list(self.callbacks or [])
 
-    def _build_net(self, valid, seed, device, y_enc):
-        optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
-        routed = self._routed_params()
-        if isinstance(self.optimizer, str):
-            for key, value in _OPTIMIZER_DEFAULTS.get(self.optimizer, {}).items():
-                routed.setdefault(f"optimizer__{key}", value)
+    def _build_net(self, valid, seed, device, y_enc, precision):
+        optimizer, optimizer_params = self._optimizer()
         penalty = None if self.regularizer is None else _Penalty(self.regularizer, self.alpha, self.l1_ratio)
         net_params = {f"module__{k}": v for k, v in self._module_params(device).items()}
+        net_params.update({f"optimizer__{k}": v for k, v in optimizer_params.items()})
         weight = self._class_weights(y_enc)
         if weight is not None:
             net_params["criterion__weight"] = torch.as_tensor(weight, dtype=torch.float32)
         return _TextNet(
             module=self._module_class,
             criterion=torch.nn.CrossEntropyLoss,
+            criterion__reduction="none",
             optimizer=optimizer,
             lr=self.lr,
             max_epochs=self.max_epochs,
@@ -285,9 +304,9 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
             classes=np.arange(self.n_classes_),
             device=device,
             penalty=penalty,
-            autocast_bf16=self.precision == "bfloat16",
+            autocast_bf16=precision == "bfloat16",
             verbose=int(self.verbose),
-            **{**net_params, **routed},
+            **net_params,
         )
 
     def _class_weights(self, y_enc):
@@ -303,8 +322,7 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         return np.array([float(self.class_weight.get(c, 1.0)) for c in self.classes_])
 
     # -------------------------------------------------------------------- fit
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the network on token-id sequences.
 
         Parameters
@@ -315,15 +333,21 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
             stands and ids not seen during the first fit are treated as OOV (1).
         y : array-like of shape (n_samples,)
             Labels of any type (strings too).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample's loss, training and validation alike; None
+            weighs every sample 1. Inside a ``Pipeline`` pass it as
+            ``clf__sample_weight``; inside ``GridSearchCV`` enable metadata
+            routing and call ``set_fit_request(sample_weight=True)``.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        self._check_routed_prefixes()
+        validate_parameters(self)
         warm = self.warm_start and hasattr(self, "net_")
         X, y = self._validate_ids(X, y, reset=not warm)
+        sample_weight = _check_sample_weight(sample_weight, len(y))
         check_classification_targets(y)
         if warm:
             unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
@@ -340,15 +364,19 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
                              f"{self.classes_.tolist()}.")
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         device = self._resolve_device()
-        dataset = self._dataset(X, y_enc)
+        dataset = self._dataset(X, y_enc, sample_weight)
         train, valid = self._split(dataset, y_enc, seed)
 
-        with runtime(self.n_threads, seed=seed):
+        # torch's generator is seeded only for a given random_state; otherwise
+        # the fit draws from it as any torch code would.
+        torch_seed = None if self.random_state is None else seed
+        with runtime(self.n_threads, seed=torch_seed, training=True):
             if warm:
                 self.net_.set_params(train_split=None if valid is None else predefined_split(valid))
                 self.net_.partial_fit(train, None, epochs=self.max_epochs)
             else:
-                self.net_ = self._build_net(valid, seed, device, y_enc)
+                self.precision_ = resolve_precision(self.precision, device, type(self).__name__)
+                self.net_ = self._build_net(valid, seed, device, y_enc, self.precision_)
                 self.net_.initialize()
                 if self.initializer != "default":
                     initialize_weights(self.net_.module_, self.initializer)
@@ -372,7 +400,7 @@ class BaseTextClassifier(ClassifierMixin, BaseEstimator):
         return n_tokens
 
     def _history_frame(self):
-        keys = ["epoch", "train_loss", "train_acc", "valid_loss", "valid_acc", "dur"]
+        keys = ["epoch", "train_loss", "train_penalty", "train_acc", "valid_loss", "valid_acc", "dur"]
         rows = [{k: row[k] for k in keys if k in row} for row in self.net_.history]
         return pd.DataFrame(rows).set_index("epoch")
 

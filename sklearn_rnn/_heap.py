@@ -1,23 +1,17 @@
-"""Keep freed memory in the C heap while a model trains or predicts.
+"""Keep freed memory in the C heap while a model trains.
 
-Every training step allocates and frees tensors of tens of MiB: the embedded
-batch, the LSTM's gate workspace and their gradients. glibc's ``malloc``
-serves such blocks with a fresh ``mmap`` and hands them back on ``free``,
-and it trims the top of its heap as soon as 128 KiB to 64 MiB lie free. The
-next step then pays for new zeroed pages: on the speed benchmark (2,000 IMDB
-reviews at length 400, Embedding 20k x 128 + LSTM 128, batch 64, 2 cores)
-one epoch took 700,000-850,000 page faults and ran at 627-823 samples/s.
-Retained inside each fit, as the estimators do, it takes 110,000-120,000
-faults (the first touch of the working set) and runs at 1,188-1,294.
+Every training step allocates and frees tensors of tens of MiB, which glibc
+serves with fresh ``mmap`` calls and hands back on ``free``; the next step
+then pays for new zeroed pages (figures in ``docs/performance.md``).
 
 :func:`retain_heap` tells glibc to take no block from ``mmap`` and to trim
-only above 2 GiB while any estimator works. On leaving, the settings go to where
-glibc's own adaptive rule ends after freeing a 32 MiB block (which an
-unmanaged fit of this size does in its first step): ``mmap`` above 32 MiB,
-trimming above 64 MiB. ``malloc_trim(0)`` then gives the retained memory back.
-Other C libraries (macOS, Windows, musl) are left alone, and so is a glibc
-whose malloc the user has tuned through ``GLIBC_TUNABLES`` or a
-``MALLOC_*_`` environment variable.
+only above 2 GiB while any estimator trains. glibc cannot report its previous
+settings, so on leaving they go to where its own adaptive rule ends after
+freeing a 32 MiB block: ``mmap`` above 32 MiB, trimming above 64 MiB.
+``malloc_trim(0)`` then gives the retained memory back. Other C libraries
+(macOS, Windows, musl) are left alone, and so is a glibc whose malloc the
+user has tuned through ``GLIBC_TUNABLES`` or a ``MALLOC_*_`` environment
+variable. :func:`sklearn_rnn.set_config` (``retain_heap=False``) turns it off.
 """
 
 import contextlib

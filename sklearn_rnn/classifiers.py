@@ -5,11 +5,11 @@ Everything about training is shared through :class:`BaseTextClassifier`.
 
 from numbers import Integral
 
-from sklearn.utils._param_validation import Interval, StrOptions
-
 from ._base import BaseTextClassifier
+from ._validation import Interval, Options, Sizes, check_keywords
+from .modules._sizes import as_sizes
 from .modules.conv import ConvNet
-from .modules.feedforward import FeedForwardNet
+from .modules.feedforward import FeedForwardNet, flattens
 from .modules.pooling import POOLINGS
 from .modules.recurrent import CELLS, RecurrentClassifierNet
 
@@ -28,8 +28,13 @@ _TRAINING_PARAMS = """\
     activation : {'relu', 'tanh', 'sigmoid', 'gelu', 'elu'}, default='relu'
         Activation of ``dense_layers``.
     optimizer : {'adam', 'adamw', 'rmsprop', 'sgd', 'adagrad'} or torch optimizer class, default='adam'
-        ``'rmsprop'`` uses Keras's defaults (``alpha=0.9, eps=1e-7``). Extra
-        settings are routed the skorch way: ``optimizer__momentum=0.9``.
+        ``'rmsprop'`` uses Keras's defaults (``alpha=0.9, eps=1e-7``). The
+        named optimizers use torch's single-kernel updates (``fused=True``,
+        or ``foreach=True`` for rmsprop).
+    optimizer_params : dict, default=None
+        Extra keyword arguments of the optimizer, such as
+        ``{'momentum': 0.9}`` for ``'sgd'``; they win over the defaults
+        above. Keys the optimizer does not take are an error at ``fit``.
     lr : float, default=1e-3
         Learning rate.
     regularizer : {'l1', 'l2', 'l1_l2'}, callable or None, default=None
@@ -38,7 +43,8 @@ _TRAINING_PARAMS = """\
         ``'l1'``: ``alpha * sum|w|``; ``'l2'``: ``alpha * sum w**2``;
         ``'l1_l2'``: ``alpha * (l1_ratio * sum|w| + (1 - l1_ratio) * sum w**2)``.
         A callable maps one weight tensor to a scalar; the results are summed.
-        The reported ``valid_loss`` is the data loss alone.
+        ``history_`` reports the data loss as ``train_loss``/``valid_loss``
+        and the penalty in a ``train_penalty`` column of its own.
     alpha : float, default=1e-3
         Strength of ``regularizer``.
     l1_ratio : float, default=0.5
@@ -68,30 +74,31 @@ _TRAINING_PARAMS = """\
         Patience of early stopping, in epochs.
     class_weight : 'balanced', dict or None, default=None
         Weights of the classes in the loss.
+    callbacks : list of skorch callbacks, default=None
+        Extra skorch callbacks (or ``(name, callback)`` pairs), run after the
+        package's own, e.g. ``skorch.callbacks.LRScheduler``.
     random_state : int, RandomState instance or None, default=None
         Seeds weights, dropout, the validation split and batch order; two
         fits with the same int give identical predictions.
     device : {'cpu', 'cuda', 'auto'}, default='cpu'
         Where to train; ``'auto'`` takes CUDA when available.
     n_threads : int, default=None
-        Torch threads during fit/predict (restored afterwards); set it to 1
-        when a grid search runs with ``n_jobs`` > 1. None leaves torch's
-        setting.
+        Torch threads of the calling thread during fit/predict (restored
+        afterwards); set it to 1 when a grid search runs with ``n_jobs`` > 1.
+        None leaves torch's setting. See :func:`sklearn_rnn.set_config` for
+        the other runtime measures.
     precision : {'float32', 'bfloat16'}, default='float32'
         ``'bfloat16'`` computes the forward pass under bfloat16 autocast
         (mixed precision, like Keras's ``mixed_bfloat16`` policy) while the
-        weights and the loss stay float32. On CPUs with AVX-512 BF16 or AMX
-        it trains an LSTM about 1.4x faster; probabilities differ from
-        float32 by up to about 1e-2, and batch invariance holds only to that
-        precision.
+        weights and the loss stay float32. It needs a CPU with AVX-512 BF16
+        or AMX (or a CUDA device with bfloat16); elsewhere ``fit`` warns and
+        trains in float32 (see ``precision_``). Where it runs, probabilities
+        differ from float32 by up to about 1e-2, and batch invariance holds
+        only to that precision.
     verbose : int, default=0
         0 is silent; 1 shows a progress bar per epoch and an epoch summary.
     warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``.
-    **routed_params
-        skorch-style settings with a prefix: ``optimizer__``, ``module__``,
-        ``criterion__``, ``callbacks__``, ``iterator_train__``,
-        ``iterator_valid__``."""
+        Continue training the fitted network on the next ``fit``."""
 
 _FITTED_ATTRIBUTES = """\
     classes_ : ndarray of shape (n_classes,)
@@ -106,19 +113,15 @@ _FITTED_ATTRIBUTES = """\
     net_ : skorch.NeuralNetClassifier
         The trained skorch net; ``net_.module_`` is the torch module.
     history_ : pandas.DataFrame
-        Per epoch: ``train_loss``, ``train_acc``, ``valid_loss``,
-        ``valid_acc`` (with a validation set) and ``dur`` in seconds.
+        Per epoch: ``train_loss`` (the data loss), ``train_penalty`` (with a
+        regularizer), ``train_acc``, ``valid_loss``, ``valid_acc`` (with a
+        validation set) and ``dur`` in seconds.
+    precision_ : {'float32', 'bfloat16'}
+        The precision the net trained in.
     layer_parameters_ : pandas.DataFrame
         Parameters per layer, like Keras's ``model.summary()``.
     n_parameters_ : int
         Total number of parameters."""
-
-
-def _sizes(name, value):
-    sizes = (value,) if isinstance(value, Integral) else tuple(value)
-    if not sizes or any(not isinstance(v, Integral) or v < 1 for v in sizes):
-        raise ValueError(f"{name} must be a positive int or a non-empty tuple of them, got {value!r}.")
-    return sizes
 
 
 def _document(cls):
@@ -182,26 +185,57 @@ class RecurrentTextClassifier(BaseTextClassifier):
     _module_class = RecurrentClassifierNet
     _parameter_constraints = {
         **BaseTextClassifier._parameter_constraints,
-        "cell": [StrOptions(set(CELLS))],
+        "cell": [Options(set(CELLS))],
         "bidirectional": ["boolean"],
-        "hidden_size": [Interval(Integral, 1, None, closed="left"), tuple, list],
-        "pooling": [StrOptions(set(POOLINGS))],
+        "hidden_size": [Sizes()],
+        "pooling": [Options(set(POOLINGS))],
     }
 
-    def __init__(self, *, cell="lstm", bidirectional=False, hidden_size=128, pooling="last",
-                 embedding_dim=128, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
-                 dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", lr=1e-3,
-                 regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
+    @check_keywords
+    def __init__(self, *, cell="lstm", bidirectional=False, hidden_size=128, pooling="last", embedding_dim=128,
+                 embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
+                 dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
+                 lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=3, class_weight=None, random_state=None, device="cpu", n_threads=None,
-                 precision="float32", verbose=0, warm_start=False, **routed_params):
-        self._store_init_params(locals())
+                 n_iter_no_change=3, class_weight=None, callbacks=None, random_state=None, device="cpu",
+                 n_threads=None, precision="float32", verbose=0, warm_start=False):
+        self.cell = cell
+        self.bidirectional = bidirectional
+        self.hidden_size = hidden_size
+        self.pooling = pooling
+        self.embedding_dim = embedding_dim
+        self.embedding_weights = embedding_weights
+        self.freeze_embedding = freeze_embedding
+        self.spatial_dropout = spatial_dropout
+        self.dropout = dropout
+        self.dense_layers = dense_layers
+        self.activation = activation
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.lr = lr
+        self.regularizer = regularizer
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.initializer = initializer
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.class_weight = class_weight
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.device = device
+        self.n_threads = n_threads
+        self.precision = precision
+        self.verbose = verbose
+        self.warm_start = warm_start
 
     def _module_params(self, device):
-        sizes = _sizes("hidden_size", self.hidden_size)
         return {
             **self._shared_module_params(),
-            "hidden_size": sizes,
+            "hidden_size": as_sizes(self.hidden_size, "hidden_size"),
             "cell": self.cell,
             "bidirectional": self.bidirectional,
             "pooling": self.pooling,
@@ -248,23 +282,49 @@ class FeedForwardTextClassifier(BaseTextClassifier):
     _parameter_constraints = {
         **BaseTextClassifier._parameter_constraints,
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "pooling": [StrOptions({"mean", "max", "flatten"})],
+        "pooling": [Options({"mean", "max", "flatten"})],
     }
 
-    def __init__(self, *, pooling="mean", embedding_dim=32, embedding_weights=None, freeze_embedding=False,
-                 spatial_dropout=0.0, dropout=0.0, dense_layers=(64,), activation="relu", optimizer="adam",
+    @check_keywords
+    def __init__(self, *, pooling="mean", embedding_dim=32, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
+                 dropout=0.0, dense_layers=(64,), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=3, class_weight=None, random_state=None, device="cpu", n_threads=None,
-                 precision="float32", verbose=0, warm_start=False, **routed_params):
-        self._store_init_params(locals())
-
-    def _flattens(self):
-        return self.embedding_dim is None or self.pooling == "flatten"
+                 n_iter_no_change=3, class_weight=None, callbacks=None, random_state=None, device="cpu",
+                 n_threads=None, precision="float32", verbose=0, warm_start=False):
+        self.pooling = pooling
+        self.embedding_dim = embedding_dim
+        self.embedding_weights = embedding_weights
+        self.freeze_embedding = freeze_embedding
+        self.spatial_dropout = spatial_dropout
+        self.dropout = dropout
+        self.dense_layers = dense_layers
+        self.activation = activation
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.lr = lr
+        self.regularizer = regularizer
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.initializer = initializer
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.class_weight = class_weight
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.device = device
+        self.n_threads = n_threads
+        self.precision = precision
+        self.verbose = verbose
+        self.warm_start = warm_start
 
     def _min_width(self):
         # Flattening needs every row at the fitted width: no trimming.
-        return self.n_features_in_ if self._flattens() else 1
+        return self.n_features_in_ if flattens(self.embedding_dim, self.pooling) else 1
 
     def _module_params(self, device):
         return {**self._shared_module_params(), "n_positions": self.n_features_in_, "pooling": self.pooling}
@@ -313,26 +373,56 @@ class ConvTextClassifier(BaseTextClassifier):
     _parameter_constraints = {
         **BaseTextClassifier._parameter_constraints,
         "filters": [Interval(Integral, 1, None, closed="left")],
-        "kernel_size": [Interval(Integral, 1, None, closed="left"), tuple, list],
-        "cell": [StrOptions(set(CELLS)), None],
+        "kernel_size": [Sizes()],
+        "cell": [Options(set(CELLS)), None],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
     }
 
+    @check_keywords
     def __init__(self, *, filters=128, kernel_size=3, cell=None, hidden_size=64, embedding_dim=128,
-                 embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0, dropout=0.0,
-                 dense_layers=(), activation="relu", optimizer="adam", lr=1e-3, regularizer=None, alpha=1e-3,
-                 l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None,
-                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=3, class_weight=None,
-                 random_state=None, device="cpu", n_threads=None, precision="float32", verbose=0,
-                 warm_start=False, **routed_params):
-        self._store_init_params(locals())
+                 embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
+                 dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
+                 lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
+                 max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=3, class_weight=None, callbacks=None, random_state=None, device="cpu",
+                 n_threads=None, precision="float32", verbose=0, warm_start=False):
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.embedding_dim = embedding_dim
+        self.embedding_weights = embedding_weights
+        self.freeze_embedding = freeze_embedding
+        self.spatial_dropout = spatial_dropout
+        self.dropout = dropout
+        self.dense_layers = dense_layers
+        self.activation = activation
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.lr = lr
+        self.regularizer = regularizer
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.initializer = initializer
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.class_weight = class_weight
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.device = device
+        self.n_threads = n_threads
+        self.precision = precision
+        self.verbose = verbose
+        self.warm_start = warm_start
 
     def _min_width(self):
-        return max(_sizes("kernel_size", self.kernel_size))
+        return max(as_sizes(self.kernel_size, "kernel_size"))
 
     def _module_params(self, device):
-        kernels = _sizes("kernel_size", self.kernel_size)
-        if self.cell is not None and len(kernels) != 1:
-            raise ValueError(f"cell={self.cell!r} needs a single kernel_size, got {self.kernel_size!r}.")
-        return {**self._shared_module_params(), "filters": self.filters, "kernel_size": kernels,
+        return {**self._shared_module_params(), "filters": self.filters,
+                "kernel_size": as_sizes(self.kernel_size, "kernel_size"),
                 "cell": self.cell, "hidden_size": self.hidden_size}

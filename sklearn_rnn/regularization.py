@@ -42,11 +42,17 @@ INITIALIZERS = {
 }
 
 
+def _weight_layers(module):
+    """Every layer whose weights penalties and initializers cover: all but embeddings."""
+    return [layer for layer in module.modules() if not isinstance(layer, nn.Embedding)]
+
+
 def penalized_weights(module):
-    """The parameters a penalty covers: weights of two or more dimensions, embedding excluded."""
+    """The parameters a penalty covers: trainable weights of two or more
+    dimensions, outside any ``nn.Embedding``."""
     return [
-        p for name, p in module.named_parameters()
-        if p.requires_grad and p.dim() >= 2 and not name.startswith("embedding.")
+        p for layer in _weight_layers(module) for p in layer.parameters(recurse=False)
+        if p.requires_grad and p.dim() >= 2
     ]
 
 
@@ -90,9 +96,7 @@ def initialize_weights(module, initializer):
     """
     init = INITIALIZERS[initializer] if isinstance(initializer, str) else initializer
     with torch.no_grad():
-        for layer in module.modules():
-            if isinstance(layer, nn.Embedding):
-                continue
+        for layer in _weight_layers(module):
             gates = {nn.LSTM: 4, nn.GRU: 3}.get(type(layer), 1)
             for name, p in layer.named_parameters(recurse=False):
                 if name.startswith("bias"):

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
+
+from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
 
 __all__ = ["SequenceVectorizer", "PAD_ID", "OOV_ID", "MAX_LEN_CAP"]
 
@@ -46,7 +47,7 @@ def _sort_key(item):
     return (-count, token)
 
 
-class SequenceVectorizer(TransformerMixin, BaseEstimator):
+class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
     """Convert documents to a padded matrix of token ids.
 
     Index 0 is padding and index 1 marks out-of-vocabulary tokens. Known tokens
@@ -130,13 +131,13 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "input_type": [StrOptions({"text", "tokens"})],
+        "input_type": [Options({"text", "tokens"})],
         "lowercase": ["boolean"],
         "strip_html": ["boolean"],
-        "preprocessor": [callable, None],
-        "tokenizer": [callable, None],
-        "token_pattern": [str],
-        "stop_words": [StrOptions({"english"}), list, tuple, set, frozenset, None],
+        "preprocessor": ["callable", None],
+        "tokenizer": ["callable", None],
+        "token_pattern": ["str"],
+        "stop_words": [Options({"english"}), "collection", None],
         "max_features": [Interval(Integral, 1, None, closed="left"), None],
         "min_df": [
             Interval(Real, 0, 1, closed="both"),
@@ -147,11 +148,12 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             Interval(Integral, 1, None, closed="left"),
         ],
         "max_len": [Interval(Integral, 1, None, closed="left"), None],
-        "padding": [StrOptions({"pre", "post"})],
-        "truncating": [StrOptions({"pre", "post"})],
+        "padding": [Options({"pre", "post"})],
+        "truncating": [Options({"pre", "post"})],
         "dtype": "no_validation",
     }
 
+    @check_keywords
     def __init__(
         self,
         *,
@@ -264,7 +266,6 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         self.fit_transform(raw_documents)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, raw_documents, y=None):
         """Learn the vocabulary and return the padded id matrix.
 
@@ -284,6 +285,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         X : ndarray of shape (n_documents, max_len_)
             Token ids, padded with 0.
         """
+        validate_parameters(self)
         docs = _check_documents(raw_documents, self.input_type)
         _check_dtype(self.dtype)
         if not docs:

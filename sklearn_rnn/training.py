@@ -1,31 +1,17 @@
-"""Batching by length, and the runtime context of fit and predict.
+"""Batching by length: datasets and batch iterators that skip padding.
 
-Three speed measures live here, measured on 2-core CPUs
-(Embedding 20k x 128 + LSTM 128, batch 64, IMDB at length 400):
-
-* Denormal floats appear in gradients flowing back through hundreds of steps
-  and make RNN backward 5-7x slower; flushing them to zero took a plain LSTM
-  loop from 49 to 295 samples/s. :func:`runtime` flushes them while the
-  estimator works and restores the caller's setting afterwards.
-* Batches of rows with similar lengths, each trimmed to its longest row, skip
-  most of the padding: 580 samples/s.
-* Each step allocates and frees tensors of tens of MiB; glibc unmaps them and
-  the next step pays for fresh pages again. :func:`runtime` keeps them in the
-  heap: the benchmark's fit went from 627-823 to 1,188-1,294 samples/s
-  (see :mod:`sklearn_rnn._heap`).
+Rows of similar length go into one batch, trimmed to its longest row, so that
+almost no step of a recurrent layer runs on padding (figures in
+``docs/performance.md``).
 """
 
-import contextlib
 import math
 
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-from ._heap import heap_retention_supported, retain_heap as _retain_heap
-
-__all__ = ["SequenceDataset", "BucketBatchIterator", "SortedBatchIterator", "left_align",
-           "runtime", "flush_denormal_enabled", "heap_retention_supported"]
+__all__ = ["SequenceDataset", "BucketBatchIterator", "SortedBatchIterator", "left_align"]
 
 
 def left_align(X):
@@ -88,13 +74,10 @@ class SequenceDataset(torch.utils.data.Dataset):
     ``width_multiple``, so that almost no step runs on columns that are
     padding in every row.
 
-    The rounding bounds the number of distinct batch shapes. oneDNN builds
-    and caches LSTM kernels, with scratch memory of their own, for every
-    shape it meets: one epoch of the default model on the 25,000 IMDB reviews
-    at length 400 kept growing, to 1.65-2.19 GB peak RSS over five runs with
-    exact widths; with multiples of 16 it levels off at 1.27-1.40 GB. The epoch
-    took 17.6-19.5 s either way. Padding columns never change a result
-    (rows carry their lengths).
+    The rounding bounds the number of distinct batch shapes: oneDNN builds and
+    caches LSTM kernels, with scratch memory of their own, for every shape it
+    meets, and with exact widths a long fit keeps growing in memory. Padding
+    columns never change a result (rows carry their lengths).
 
     Parameters
     ----------
@@ -104,6 +87,9 @@ class SequenceDataset(torch.utils.data.Dataset):
         Row lengths (>= 1).
     y : ndarray of shape (n_samples,), default=None
         Encoded targets.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weight of each row's loss; batches then carry it as
+        ``'sample_weight'``.
     min_width : int, default=1
         Never trim below this many columns (a convolution needs its width).
     width_multiple : int, default=16
@@ -122,10 +108,11 @@ class SequenceDataset(torch.utils.data.Dataset):
     tensor([[8, 0]])
     """
 
-    def __init__(self, ids, lengths, y=None, min_width=1, width_multiple=16):
+    def __init__(self, ids, lengths, y=None, sample_weight=None, min_width=1, width_multiple=16):
         self.ids = torch.as_tensor(ids, dtype=torch.long)
         self.lengths = torch.as_tensor(lengths, dtype=torch.long)
         self.y = None if y is None else torch.as_tensor(y)
+        self.sample_weight = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32)
         self.min_width = min_width
         self.width_multiple = width_multiple
 
@@ -141,12 +128,18 @@ class SequenceDataset(torch.utils.data.Dataset):
         if ids.shape[1] < width:  # shorter than a convolution kernel: pad
             ids = torch.nn.functional.pad(ids, (0, width - ids.shape[1]))
         y = self.y[index] if self.y is not None else torch.zeros(len(index))
-        return {"ids": ids, "lengths": lengths}, y
+        batch = {"ids": ids, "lengths": lengths}
+        if self.sample_weight is not None:
+            batch["sample_weight"] = self.sample_weight[index]
+        return batch, y
 
     def subset(self, index):
         """A new dataset with the rows at ``index``."""
-        y = None if self.y is None else self.y[index]
-        return SequenceDataset(self.ids[index], self.lengths[index], y, self.min_width, self.width_multiple)
+        def take(values):
+            return None if values is None else values[index]
+
+        return SequenceDataset(self.ids[index], self.lengths[index], take(self.y), take(self.sample_weight),
+                               self.min_width, self.width_multiple)
 
 
 class _BatchIterator:
@@ -205,60 +198,3 @@ class BucketBatchIterator(_BatchIterator):
             batches.extend(members[i : i + size] for i in range(0, len(members), size))
         for b in rng.permutation(len(batches)):
             yield batches[b]
-
-
-def flush_denormal_enabled():
-    """Whether this thread currently flushes denormal floats to zero.
-
-    Torch has a setter but no getter: a denormal survives ``x * 1`` only
-    while flushing is off.
-    """
-    tiny = torch.tensor([1e-40], dtype=torch.float32)
-    return bool((tiny * 1.0).item() == 0.0)
-
-
-@contextlib.contextmanager
-def runtime(n_threads=None, flush_denormal=True, seed=None, retain_heap=True):
-    """Set threads, denormal flushing, heap retention and the torch seed;
-    restore them all.
-
-    Parameters
-    ----------
-    n_threads : int, default=None
-        Torch intra-op threads inside the block; None leaves them alone.
-    flush_denormal : bool, default=True
-        Flush denormal floats to zero inside the block (CPU speed).
-    seed : int, default=None
-        Seed torch's global generator inside the block; the caller's
-        generator state is restored afterwards.
-    retain_heap : bool, default=True
-        Keep freed memory in glibc's heap inside the block instead of
-        unmapping it at every step (CPU speed, see
-        :func:`sklearn_rnn._heap.retain_heap`); it is given back afterwards.
-
-    Examples
-    --------
-    >>> before = flush_denormal_enabled()
-    >>> with runtime(n_threads=1):
-    ...     inside = flush_denormal_enabled()
-    >>> inside, flush_denormal_enabled() == before
-    (True, True)
-    """
-    previous_threads = torch.get_num_threads()
-    previous_flush = flush_denormal_enabled()
-    with contextlib.ExitStack() as stack:
-        if retain_heap:
-            stack.enter_context(_retain_heap())
-        if seed is not None:
-            devices = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
-            stack.enter_context(torch.random.fork_rng(devices=devices))
-            torch.manual_seed(seed)
-        try:
-            if n_threads is not None:
-                torch.set_num_threads(n_threads)
-            if flush_denormal:
-                torch.set_flush_denormal(True)
-            yield
-        finally:
-            torch.set_flush_denormal(previous_flush)
-            torch.set_num_threads(previous_threads)

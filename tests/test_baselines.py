@@ -1,10 +1,12 @@
 import numpy as np
 import pytest
+import torch
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
 import joblib
 
+from sklearn_rnn.modules import ConvNet
 from sklearn_rnn import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier, SequenceVectorizer
 
 SMALL = dict(embedding_dim=8, max_epochs=3, batch_size=16, lr=0.01, random_state=0)
@@ -56,6 +58,8 @@ def test_conv_cell_needs_one_kernel(ids_data):
     X, y = ids_data
     with pytest.raises(ValueError, match="needs a single kernel_size"):
         ConvTextClassifier(kernel_size=(2, 3), cell="lstm", **SMALL).fit(X, y)
+    with pytest.raises(ValueError, match="needs a single kernel_size"):
+        ConvNet(20, 2, kernel_size=(2, 3), cell="gru")
     with pytest.raises(ValueError, match="'filters' parameter"):
         ConvTextClassifier(filters=0, **SMALL).fit(X, y)
 
@@ -87,12 +91,36 @@ def test_joblib_round_trip(ids_data, tmp_path, make):
     np.testing.assert_array_equal(joblib.load(tmp_path / "m.joblib").predict_proba(X), clf.predict_proba(X))
 
 
-def test_shared_training_parameters(ids_data):
+def test_shared_training_parameters_take_effect(ids_data):
     X, y = ids_data
-    for clf in (FeedForwardTextClassifier(**SMALL, regularizer="l2", initializer="he_normal",
-                                          optimizer="rmsprop", class_weight="balanced", early_stopping=True),
-                ConvTextClassifier(**SMALL, filters=4, regularizer="l1", initializer="orthogonal",
-                                   optimizer="sgd", optimizer__momentum=0.9)):
-        clf.fit(X, y)
-        assert clf.net_.penalty is not None
-        assert list(clf.history_.columns)[:2] == ["train_loss", "train_acc"]
+    y_imb = np.where(np.arange(len(y)) < 60, 0, 1)
+    ff = FeedForwardTextClassifier(**{**SMALL, "max_epochs": 1, "lr": 1e-12}, dense_layers=(400,),
+                                   regularizer="l2", alpha=0.05, initializer="he_normal", optimizer="rmsprop",
+                                   class_weight="balanced", early_stopping=True).fit(X, y_imb)
+    net = ff.net_
+    assert net.penalty.regularizer == "l2" and net.penalty.alpha == 0.05
+    assert (ff.history_["train_penalty"] > 0).all()
+    hidden = net.module_.head[1].weight.detach()  # he_normal: std = sqrt(2 / fan_in)
+    assert float(hidden.std()) == pytest.approx(np.sqrt(2 / hidden.shape[1]), rel=0.05)
+    assert isinstance(net.optimizer_, torch.optim.RMSprop)
+    np.testing.assert_allclose(net.criterion_.weight.numpy(), len(y_imb) / (2 * np.bincount(y_imb)), rtol=1e-6)
+    assert "early_stopping" in dict(net.callbacks_)
+
+    conv = ConvTextClassifier(**{**SMALL, "max_epochs": 1, "lr": 1e-12}, filters=4, regularizer="l1",
+                              initializer="orthogonal", optimizer="sgd", optimizer_params={"momentum": 0.9}).fit(X, y)
+    assert conv.net_.penalty.regularizer == "l1"
+    weight = conv.net_.module_.convs[0].weight.detach().flatten(1)  # 4 filters x (8 channels * 3)
+    np.testing.assert_allclose((weight @ weight.T).numpy(), np.eye(4), atol=1e-4)
+    assert conv.net_.optimizer_.param_groups[0]["momentum"] == 0.9
+    assert "early_stopping" not in dict(conv.net_.callbacks_)
+
+
+def test_conv_cell_reads_the_encoder_state(ids_data):
+    X, y = ids_data
+    clf = ConvTextClassifier(**SMALL, filters=4, kernel_size=2, cell="gru", hidden_size=5).fit(X, y)
+    module = clf.net_.module_
+    ids, lengths = torch.tensor([[3, 4, 5, 0]]), torch.tensor([3])
+    with torch.no_grad():
+        out = module.activation(module.convs[0](module.embedding(ids).transpose(1, 2))).transpose(1, 2)
+        expected = module.head(module.encoder(out, torch.tensor([2]))[1])
+        np.testing.assert_allclose(module(ids, lengths).numpy(), expected.numpy(), atol=1e-6)

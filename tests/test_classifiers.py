@@ -10,7 +10,8 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
-from sklearn_rnn.training import flush_denormal_enabled
+from sklearn_rnn import _hardware
+from sklearn_rnn._config import flush_denormal_enabled
 
 SMALL = dict(embedding_dim=8, hidden_size=8, max_epochs=3, batch_size=16, lr=0.01, random_state=0)
 
@@ -72,7 +73,7 @@ def test_label_types_and_multiclass(rng, labels):
     pred = clf.predict(X)
     assert pred.dtype == y.dtype and set(pred) <= set(labels)
     assert clf.predict_proba(X).shape == (60, len(labels))
-    assert 0 <= clf.score(X, y) <= 1
+    assert clf.score(X, y) == pytest.approx(np.mean(pred == y))
 
 
 def test_learns_a_pipeline_on_text(rng):
@@ -94,19 +95,29 @@ def test_grid_search_regularizer_initializer_optimizer(rng):
         "clf__initializer": ["random_normal", "glorot_uniform", "glorot_normal", "he_normal", "orthogonal"],
         "clf__optimizer": ["adam", "rmsprop"],
     }
-    search = GridSearchCV(pipe, grid, cv=2, error_score="raise").fit(docs, y)
-    assert len(search.cv_results_["params"]) == 30
-    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
-    assert search.best_estimator_.named_steps["clf"].regularizer in grid["clf__regularizer"]
+    # log loss is continuous: two candidates that differ in one setting score
+    # differently unless that setting is ignored (every fit has the same seed).
+    search = GridSearchCV(pipe, grid, cv=2, scoring="neg_log_loss", error_score="raise").fit(docs, y)
+    results = search.cv_results_
+    assert len(results["params"]) == 30
+    scores = {tuple(sorted(p.items())): results["split0_test_score"][i] for i, p in enumerate(results["params"])}
+    for name, values in grid.items():
+        for params, score in scores.items():
+            params = dict(params)
+            others = [scores[tuple(sorted({**params, name: v}.items()))] for v in values if v != params[name]]
+            assert all(abs(score - other) > 1e-7 for other in others), (name, params)
+    best = search.best_estimator_.named_steps["clf"]
+    assert type(best.net_.optimizer_).__name__.lower() == best.optimizer
+    assert best.net_.penalty.regularizer == best.regularizer
 
 
-def test_clone_set_params_and_routed_params(ids_data):
+def test_clone_set_params_and_optimizer_params(ids_data):
     X, y = ids_data
-    clf = RecurrentTextClassifier(optimizer="sgd", optimizer__momentum=0.9, **SMALL)
-    assert clf.get_params()["optimizer__momentum"] == 0.9
+    clf = RecurrentTextClassifier(optimizer="sgd", optimizer_params={"momentum": 0.9}, **SMALL)
     twin = clone(clf)
     assert twin.get_params() == clf.get_params()
-    twin.set_params(optimizer__momentum=0.5, cell="gru").fit(X, y)
+    assert twin.optimizer_params == {"momentum": 0.9} and twin.optimizer_params is not clf.optimizer_params
+    twin.set_params(optimizer_params={"momentum": 0.5}, cell="gru").fit(X, y)
     assert twin.net_.optimizer_.param_groups[0]["momentum"] == 0.5
     assert isinstance(twin.net_.module_.encoder.forward_layers[0], torch.nn.GRU)
     assert not hasattr(clf, "net_")
@@ -114,15 +125,62 @@ def test_clone_set_params_and_routed_params(ids_data):
     assert rms.net_.optimizer_.param_groups[0]["alpha"] == 0.9  # Keras's rho
 
 
-def test_optimizer_class_and_callable_initializer(ids_data):
+@pytest.mark.parametrize("keras_name, ours", [
+    ("epochs", "max_epochs"), ("validation_split", "validation_fraction"), ("units", "hidden_size"),
+    ("patience", "n_iter_no_change"), ("kernel_regularizer", "regularizer"),
+    ("kernel_initializer", "initializer"),
+])
+def test_keras_names_are_a_type_error_that_names_ours(keras_name, ours):
+    with pytest.raises(TypeError, match=f"unknown parameter '{keras_name}': use {ours} "):
+        RecurrentTextClassifier(**{keras_name: 2})
+    with pytest.raises(ValueError, match=f"use {ours} "):  # set_params, as GridSearchCV calls it
+        RecurrentTextClassifier().set_params(**{keras_name: 2})
+
+
+@pytest.mark.parametrize("key, match", [
+    ("hiden_size", "did you mean hidden_size"),
+    ("optimizer__momentum", r"optimizer_params=\{'momentum'"),
+    ("optimiser__momentum", r"optimizer_params=\{'momentum'"),
+    ("iterator_train__shuffle", "nested parameters"),
+    ("module__hidden_size", "nested parameters"),
+])
+def test_unknown_keywords_and_prefixes_are_type_errors(key, match):
+    with pytest.raises(TypeError, match=match):
+        RecurrentTextClassifier(**{key: 1})
+
+
+def test_a_typo_in_a_grid_is_an_error_not_a_silent_no_op(ids_data):
     X, y = ids_data
-    clf = RecurrentTextClassifier(**{**SMALL, "max_epochs": 1}, optimizer=torch.optim.SGD,
-                                  optimizer__momentum=0.5, initializer=torch.nn.init.ones_).fit(X, y)
-    assert isinstance(clf.net_.optimizer_, torch.optim.SGD)
-    assert clf.net_.optimizer_.defaults["momentum"] == 0.5
-    assert "fused" not in clf.net_.get_params_for("optimizer")  # defaults only for named optimizers
-    with pytest.raises(ValueError, match="'optimizer' parameter"):
-        RecurrentTextClassifier(**SMALL, optimizer=torch.nn.Linear).fit(X, y)
+    pipe = Pipeline([("clf", RecurrentTextClassifier(**SMALL))])
+    search = GridSearchCV(pipe, {"clf__hiden_size": [4, 8]}, cv=2, error_score="raise")
+    with pytest.raises(ValueError, match="did you mean hidden_size"):
+        search.fit(X, y)
+
+
+def test_every_parameter_survives_clone():
+    values = dict(cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12,
+                  embedding_weights=np.ones((5, 12)), freeze_embedding=True, spatial_dropout=0.1, dropout=0.2,
+                  dense_layers=(7,), activation="tanh", optimizer="sgd", optimizer_params={"momentum": 0.3},
+                  lr=0.02, regularizer="l2", alpha=0.1, l1_ratio=0.2, initializer="orthogonal", batch_size=9,
+                  max_epochs=4, clip_grad_norm=2.0, early_stopping=True, validation_fraction=0.3,
+                  n_iter_no_change=5, class_weight={0: 2.0}, callbacks=[], random_state=3, device="auto",
+                  n_threads=1, precision="bfloat16", verbose=1, warm_start=True)
+    clf = RecurrentTextClassifier(**values)
+    assert set(values) == set(clf.get_params())  # the table above covers every parameter
+    params = clone(clf).get_params()
+    for name, value in values.items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(params[name], value)
+        else:
+            assert params[name] == value, name
+
+
+def test_optimizer_params_the_optimizer_does_not_take_name_the_parameter(ids_data):
+    X, y = ids_data
+    with pytest.raises(ValueError, match=r"optimizer_params names \['momentm'\], which SGD does not take"):
+        RecurrentTextClassifier(**SMALL, optimizer="sgd", optimizer_params={"momentm": 0.9}).fit(X, y)
+    with pytest.raises(ValueError, match="use the lr parameter"):
+        RecurrentTextClassifier(**SMALL, optimizer_params={"lr": 0.1}).fit(X, y)
 
 
 def test_joblib_round_trip(ids_data, tmp_path):
@@ -306,8 +364,9 @@ def test_unseen_ids_and_empty_rows(ids_data):
         ({"regularizer": "l3"}, "'regularizer' parameter"),
         ({"initializer": "zeros"}, "'initializer' parameter"),
         ({"dropout": 1.5}, "'dropout' parameter"),
-        ({"hidden_size": (8, 0)}, "hidden_size must be a positive int"),
-        ({"optimiser__momentum": 0.9}, "Did you mean optimizer__momentum"),
+        ({"hidden_size": (8, 0)}, "'hidden_size' parameter .* positive int"),
+        ({"dense_layers": (8, -1)}, "'dense_layers' parameter .* positive ints"),
+        ({"optimizer_params": [("momentum", 0.9)]}, "'optimizer_params' parameter .* a dict or None"),
     ],
 )
 def test_bad_parameters_name_the_parameter(ids_data, params, match):
@@ -348,11 +407,8 @@ def test_cuda_path_matches_cpu(ids_data):
     np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)
 
 
-@pytest.mark.parametrize("cell", ["lstm", "gru"])
-def test_bfloat16_precision_trains_and_stays_batch_invariant_to_its_precision(ids_data, cell):
-    X, y = ids_data
-    clf = RecurrentTextClassifier(**SMALL, cell=cell, bidirectional=True, precision="bfloat16").fit(X, y)
-    assert clf.net_.autocast_bf16
+def _check_bfloat16_fit(clf, X):
+    assert clf.precision_ == "bfloat16" and clf.net_.autocast_bf16
     assert clf.net_.module_.embedding.embedding.weight.dtype == torch.float32  # master weights
     proba = clf.predict_proba(X)
     assert proba.dtype == np.float32
@@ -360,9 +416,51 @@ def test_bfloat16_precision_trains_and_stays_batch_invariant_to_its_precision(id
     alone = np.vstack([clf.predict_proba(X[i:i + 1]) for i in range(0, len(X), 11)])
     np.testing.assert_allclose(alone, proba[::11], atol=1e-2)
     clf.net_.autocast_bf16 = False  # the same weights, float32 compute
-    np.testing.assert_allclose(clf.predict_proba(X), proba, atol=2e-2)
+    float32 = clf.predict_proba(X)
+    np.testing.assert_allclose(float32, proba, atol=2e-2)
+    assert not np.array_equal(float32, proba)  # bfloat16 really ran
+
+
+@pytest.mark.skipif(not _hardware.bfloat16_supported("cpu"), reason="this CPU has no bfloat16 LSTM kernels "
+                    "(needs AVX-512 BF16 or AMX); the fallback is tested with the detection mocked")
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_bfloat16_precision_on_a_cpu_that_supports_it(ids_data, cell):
+    X, y = ids_data
+    _check_bfloat16_fit(RecurrentTextClassifier(**SMALL, cell=cell, bidirectional=True,
+                                                precision="bfloat16").fit(X, y), X)
+
+
+def test_bfloat16_runs_where_detection_says_so(ids_data, monkeypatch):
+    X, y = ids_data
+    monkeypatch.setattr(_hardware, "bfloat16_supported", lambda device_type: True)
+    # A GRU under autocast runs on every CPU (an AVX2 one emulates bfloat16).
+    _check_bfloat16_fit(RecurrentTextClassifier(**SMALL, cell="gru", bidirectional=True,
+                                                precision="bfloat16").fit(X, y), X)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_bfloat16_falls_back_to_float32_with_one_warning_where_unsupported(ids_data, monkeypatch, cell):
+    X, y = ids_data
+    monkeypatch.setattr(_hardware, "bfloat16_supported", lambda device_type: False)
+    with pytest.warns(UserWarning, match="AVX-512 BF16 or AMX") as record:
+        clf = RecurrentTextClassifier(**SMALL, cell=cell, precision="bfloat16").fit(X, y)
+    assert len(record) == 1
+    assert clf.precision_ == "float32" and not clf.net_.autocast_bf16
+    reference = RecurrentTextClassifier(**SMALL, cell=cell).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), reference.predict_proba(X))
     with pytest.raises(ValueError, match="'precision' parameter"):
         RecurrentTextClassifier(**SMALL, precision="float16").fit(X, y)
+
+
+def test_the_bfloat16_probe_matches_what_the_lstm_kernel_does():
+    lstm = torch.nn.LSTM(8, 8, batch_first=True)
+    try:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            lstm(torch.zeros(4, 5, 8))[0].float().sum().backward()
+        works = True
+    except RuntimeError:
+        works = False
+    assert _hardware.bfloat16_supported("cpu") is works
 
 
 def test_named_optimizers_use_single_kernel_updates(ids_data):
@@ -371,5 +469,75 @@ def test_named_optimizers_use_single_kernel_updates(ids_data):
     assert adam.net_.optimizer_.defaults["fused"] is True
     rms = RecurrentTextClassifier(**SMALL, optimizer="rmsprop").fit(X, y)
     assert rms.net_.optimizer_.defaults["foreach"] is True
-    loop = RecurrentTextClassifier(**SMALL, optimizer__fused=False).fit(X, y)
+    loop = RecurrentTextClassifier(**SMALL, optimizer_params={"fused": False}).fit(X, y)
     assert loop.net_.optimizer_.defaults["fused"] is False
+
+
+def test_sample_weight_ones_is_the_unweighted_fit(ids_data):
+    X, y = ids_data
+    plain = RecurrentTextClassifier(**SMALL).fit(X, y)
+    ones = RecurrentTextClassifier(**SMALL).fit(X, y, sample_weight=np.ones(len(y)))
+    np.testing.assert_allclose(ones.predict_proba(X), plain.predict_proba(X), atol=1e-6)
+    np.testing.assert_allclose(ones.history_["train_loss"], plain.history_["train_loss"], rtol=1e-5)
+
+
+def test_sample_weight_scales_each_rows_loss(ids_data):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**SMALL, class_weight={0: 1.0, 1: 3.0}).fit(X, y)
+    data = clf._dataset(X[:10], y[:10], sample_weight=np.arange(10.0))
+    batch, target = data[np.arange(10)]
+    with torch.no_grad():
+        logits = clf.net_.infer(batch)
+        per_row = torch.nn.functional.cross_entropy(logits, target, reduction="none").numpy()
+        loss = float(clf.net_.get_loss(logits, target, X=batch))
+    class_w = np.where(y[:10] == 1, 3.0, 1.0)
+    assert loss == pytest.approx(np.sum(np.arange(10) * class_w * per_row) / class_w.sum(), rel=1e-5)
+
+
+def test_zero_weight_on_a_class_teaches_only_the_other(ids_data):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**{**SMALL, "lr": 0.05, "max_epochs": 5}).fit(X, y, sample_weight=(y == 0) * 1.0)
+    assert np.mean(clf.predict(X) == 0) > 0.95
+    assert np.mean(RecurrentTextClassifier(**{**SMALL, "lr": 0.05, "max_epochs": 5}).fit(X, y).predict(X) == 0) < 0.9
+
+
+def test_sample_weight_in_a_pipeline_and_through_metadata_routing(rng):
+    import sklearn
+
+    docs, y = make_reviews(rng, n=80)
+    weights = (y == "neg") * 1.0
+    params = {**SMALL, "lr": 0.05, "max_epochs": 5, "validation_fraction": 0.0}
+    pipe = Pipeline([("vec", SequenceVectorizer()), ("clf", RecurrentTextClassifier(**params))])
+    pipe.fit(docs, y, clf__sample_weight=weights)
+    assert np.mean(pipe.predict(docs) == "neg") > 0.95
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = RecurrentTextClassifier(**params).set_fit_request(sample_weight=True).set_score_request(
+            sample_weight=True)
+        routed = Pipeline([("vec", SequenceVectorizer()), ("clf", clf)])
+        search = GridSearchCV(routed, {"clf__cell": ["gru", "lstm"]}, cv=2, error_score="raise")
+        search.fit(docs, y, sample_weight=weights)
+    assert np.mean(search.predict(docs) == "neg") > 0.95
+
+
+@pytest.mark.parametrize("weights, match", [
+    (np.ones(3), r"shape \(80,\)"),
+    (-np.ones(80), "non-negative"),
+    (np.full(80, np.nan), "finite"),
+    (np.zeros(80), "zero for every sample"),
+])
+def test_bad_sample_weight(ids_data, weights, match):
+    X, y = ids_data
+    with pytest.raises(ValueError, match=match):
+        RecurrentTextClassifier(**SMALL).fit(X, y, sample_weight=weights)
+
+
+def test_history_reports_the_data_loss_and_the_penalty_apart(ids_data):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**SMALL, regularizer="l1", alpha=0.1).fit(X, y)
+    history = clf.history_
+    assert list(history.columns) == ["train_loss", "train_penalty", "train_acc", "valid_loss", "valid_acc", "dur"]
+    # The penalty of an 8-unit LSTM at alpha=0.1 is several nats; the data loss of
+    # two classes stays below log(2) + a little, as the validation loss does.
+    assert (history["train_penalty"] > 1.0).all()
+    assert (history["train_loss"] < 0.8).all()
+    assert (abs(history["train_loss"] - history["valid_loss"]) < 0.2).all()

@@ -2,7 +2,11 @@ import bz2
 import hashlib
 import http.server
 import io
+import json
+import pickle
+import stat
 import tarfile
+import tempfile
 import threading
 from pathlib import Path
 
@@ -91,13 +95,13 @@ def test_get_data_home_precedence(monkeypatch, tmp_path):
 
 
 def test_fetch_imdb_reads_the_tarball(tiny_home):
-    bunch = fetch_imdb(data_home=tiny_home)
+    bunch = fetch_imdb(data_home=tiny_home, shuffle=False)
     assert bunch.data == ["Boring film", "Not good", "Loved it.<br />Great!", "A masterpiece"]
     np.testing.assert_array_equal(bunch.target, [0, 0, 1, 1])
     np.testing.assert_array_equal(bunch.ids, [1, 2, 0, 3])
     assert bunch.target_names == ["neg", "pos"]
     assert "Large Movie Review" in bunch.DESCR
-    test = fetch_imdb(subset="test", data_home=tiny_home, target="rating")
+    test = fetch_imdb(subset="test", data_home=tiny_home, target="rating", shuffle=False)
     assert test.data[0] == "Awful, caf\u00e9 music"
     np.testing.assert_array_equal(test.target, [1, 7])
     assert test.target_names == [1, 7]
@@ -114,16 +118,56 @@ def test_fetch_imdb_as_frame_and_shuffle(tiny_home):
     assert sorted(again.data) == sorted(fetch_imdb(data_home=tiny_home).data)
 
 
-def test_fetch_imdb_uses_cache(tiny_home, monkeypatch):
+def test_fetch_imdb_shuffles_by_default_as_fetch_20newsgroups(imdb_home):
+    train = fetch_imdb(data_home=imdb_home)
+    assert 1000 < train.target[:3000].sum() < 2000  # the README's data[:3000] holds both classes
+    np.testing.assert_array_equal(fetch_imdb(data_home=imdb_home).ids, train.ids)  # random_state=42
+    np.testing.assert_array_equal(fetch_imdb(data_home=imdb_home, shuffle=True, random_state=42).ids, train.ids)
+    assert fetch_imdb(data_home=imdb_home, shuffle=False).target[:12500].sum() == 0
+
+
+def test_fetch_imdb_uses_a_pickle_free_cache(tiny_home, monkeypatch):
     first = fetch_imdb(data_home=tiny_home)
-    assert list(get_cache_home().glob("imdb_*.pkl"))
+    cache = get_cache_home()
+    assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".npz"]
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700  # a per-user folder
+    with np.load(next(cache.glob("*.npz")), allow_pickle=False) as arrays:
+        assert all(arrays[name].dtype != object for name in arrays.files)
 
     def fail(path):
         raise AssertionError("the archive was parsed again")
 
+    def no_pickle(*args, **kwargs):
+        raise AssertionError("the cache was unpickled")
+
     monkeypatch.setattr(_imdb, "_read_archive", fail)
+    monkeypatch.setattr(pickle, "load", no_pickle)
+    monkeypatch.setattr(pickle, "loads", no_pickle)
     assert fetch_imdb(data_home=tiny_home).data == first.data
     assert sorted(p.name for p in tiny_home.iterdir()) == ["aclImdb_v1.tar.gz"]
+
+
+def test_a_cache_for_another_archive_or_a_broken_one_is_not_used(tiny_home):
+    first = fetch_imdb(data_home=tiny_home, shuffle=False)
+    header = next(get_cache_home().glob("*.json"))
+    meta = json.loads(header.read_text())
+    meta["key"][1] += 1  # another size: another archive
+    header.write_text(json.dumps(meta))
+    npz = next(get_cache_home().glob("*.npz"))
+    npz.write_bytes(b"not an npz")
+    assert fetch_imdb(data_home=tiny_home, shuffle=False).data == first.data  # parsed again
+    assert np.load(npz, allow_pickle=False).files  # and rewritten
+
+
+def test_the_cache_never_falls_back_to_the_shared_temp_folder(tiny_home, monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("SKLEARN_RNN_CACHE", str(blocked / "cache"))
+    shared_tmp = tmp_path / "shared_tmp"
+    shared_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
+    assert len(fetch_imdb(data_home=tiny_home).data) == 4  # an unwritable cache is not an error
+    assert list(shared_tmp.iterdir()) == []
 
 
 def test_fetch_imdb_bad_arguments(tiny_home):

@@ -11,7 +11,8 @@ import pytest
 
 from sklearn_rnn import _heap
 from sklearn_rnn._heap import heap_retention_supported, retain_heap
-from sklearn_rnn.training import runtime
+from sklearn_rnn import config_context
+from sklearn_rnn._config import runtime
 
 
 class RecordingLibc:
@@ -92,10 +93,12 @@ def test_a_user_tuned_malloc_is_left_alone(libc, monkeypatch, variable, value):
     assert libc.calls == []
 
 
-def test_runtime_retains_the_heap_unless_told_not_to(libc):
-    with runtime(retain_heap=False):
+def test_runtime_retains_the_heap_only_while_training_and_when_configured(libc):
+    with runtime():  # predict leaves malloc alone
         assert libc.calls == []
-    with runtime():
+    with config_context(retain_heap=False), runtime(training=True):
+        assert libc.calls == []
+    with runtime(training=True):
         assert libc.calls == RETAINED
     assert libc.calls == RETAINED + RESTORED
 
@@ -105,7 +108,7 @@ def test_runtime_retains_the_heap_unless_told_not_to(libc):
 FAULTS_SCRIPT = """
 import json, resource, sys, torch
 from sklearn_rnn._heap import retain_heap
-from sklearn_rnn.training import runtime
+from sklearn_rnn._config import runtime
 
 SIZE = 64 << 20  # above glibc's largest mmap threshold (32 MiB)
 
@@ -123,8 +126,8 @@ def steady(context):
         return [block() for _ in range(3)]
 
 out = {"pages": SIZE // resource.getpagesize(), "plain": [block() for _ in range(3)],
-       "runtime_off": steady(runtime(retain_heap=False))}
-out["retained"] = steady(retain_heap() if sys.argv[1] == "retain_heap" else runtime())
+       "runtime_off": steady(runtime())}  # as predict runs
+out["retained"] = steady(retain_heap() if sys.argv[1] == "retain_heap" else runtime(training=True))
 out["after"] = block()
 print(json.dumps(out))
 """

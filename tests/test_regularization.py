@@ -43,3 +43,46 @@ def test_callable_initializer():
     initialize_weights(net, nn.init.ones_)
     assert (net.encoder.forward_layers[0].weight_hh_l0.detach() == 1).all()
     assert (net.head[-1].weight.detach() == 1).all()
+
+
+class TwoTables(nn.Module):
+    """An embedding under a name that is not ``embedding``, beside a dense layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.words = nn.Embedding(10, 4)
+        self.dense = nn.Linear(4, 3)
+
+
+def test_embeddings_are_excluded_by_type_not_by_name():
+    net = TwoTables()
+    assert [p.shape for p in penalized_weights(net)] == [torch.Size([3, 4])]
+    words = net.words.weight.detach().clone()
+    initialize_weights(net, "orthogonal")
+    assert torch.equal(net.words.weight, words)
+
+
+@pytest.mark.parametrize("name, std", [
+    ("he_normal", lambda fan_in, fan_out: np.sqrt(2 / fan_in)),
+    ("glorot_normal", lambda fan_in, fan_out: np.sqrt(2 / (fan_in + fan_out))),
+    ("lecun_normal", lambda fan_in, fan_out: np.sqrt(1 / fan_in) * 0.8796),  # truncated at 2 std
+    ("glorot_uniform", lambda fan_in, fan_out: np.sqrt(6 / (fan_in + fan_out)) / np.sqrt(3)),
+    ("he_uniform", lambda fan_in, fan_out: np.sqrt(6 / fan_in) / np.sqrt(3)),
+    ("random_normal", lambda fan_in, fan_out: 0.05),
+    ("random_uniform", lambda fan_in, fan_out: 0.05 / np.sqrt(3)),
+])
+def test_initializers_follow_their_formula(name, std):
+    torch.manual_seed(0)
+    layer = nn.Linear(300, 200)
+    initialize_weights(layer, name)
+    w = layer.weight.detach().numpy()
+    assert w.std() == pytest.approx(std(300, 200), rel=0.03)
+    assert abs(w.mean()) < 0.05 * w.std()
+    assert not layer.bias.detach().any()
+
+
+def test_orthogonal_is_orthogonal_per_gate():
+    lstm = nn.LSTM(6, 5)
+    initialize_weights(lstm, "orthogonal")
+    for block in lstm.weight_hh_l0.detach().chunk(4):
+        np.testing.assert_allclose((block @ block.T).numpy(), np.eye(5), atol=1e-5)

@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align, runtime
-from sklearn_rnn.training import flush_denormal_enabled
+from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align
 
 
 def _dataset(rng, n=500, width=50):
@@ -56,26 +55,12 @@ def test_left_align_handles_pre_post_and_interior_padding():
     np.testing.assert_array_equal(lengths, [2, 2, 2, 1, 4])
 
 
-def test_runtime_restores_threads_flag_and_rng():
-    torch.set_num_threads(1)
-    torch.set_flush_denormal(False)
-    torch.manual_seed(5)
-    expected = torch.rand(1)
-    torch.manual_seed(5)
-    with runtime(n_threads=2, seed=0):
-        assert torch.get_num_threads() == 2
-        assert flush_denormal_enabled()
-        torch.rand(10)
-    assert torch.get_num_threads() == 1
-    assert not flush_denormal_enabled()
-    assert torch.equal(torch.rand(1), expected)
-
-
-def test_runtime_restores_state_after_an_error():
-    torch.set_flush_denormal(False)
-    try:
-        with runtime(n_threads=2):
-            raise RuntimeError("boom")
-    except RuntimeError:
-        pass
-    assert not flush_denormal_enabled() and torch.get_num_threads() == 1
+def test_sample_weight_travels_with_its_rows(rng):
+    data = _dataset(rng)
+    weighted = SequenceDataset(data.ids, data.lengths, data.y, sample_weight=np.arange(500) / 10)
+    batch, y = weighted[[3, 7]]
+    np.testing.assert_allclose(batch["sample_weight"].numpy(), [0.3, 0.7], rtol=1e-6)
+    part = weighted.subset(np.array([7, 3]))
+    np.testing.assert_allclose(part[[0, 1]][0]["sample_weight"].numpy(), [0.7, 0.3], rtol=1e-6)
+    assert part.y.tolist() == [7, 3]
+    assert "sample_weight" not in data[[0]][0]

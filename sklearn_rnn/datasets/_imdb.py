@@ -1,12 +1,11 @@
 """The Large Movie Review Dataset (IMDB), read straight from its tarball."""
 
 import hashlib
+import json
 import os
-import pickle
 import re
 import tarfile
 import tempfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,8 @@ ARCHIVE = RemoteFileMetadata(
     checksum="c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
 )
 _MEMBER = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
+_FIELDS = ("sentiment", "id", "rating")
 
 DESCR = """\
 Large Movie Review Dataset (IMDB)
@@ -67,38 +67,84 @@ def _read_archive(path):
     return out
 
 
-def _cache_paths(key):
-    # One cache file per archive, so a test archive never evicts the real one.
-    digest = hashlib.sha1(repr(key).encode()).hexdigest()[:12]
-    name = f"imdb_v{_CACHE_VERSION}_{digest}.pkl"
-    yield get_cache_home() / name
-    yield Path(tempfile.gettempdir()) / "sklearn_rnn_cache" / name
+def _cache_files(key):
+    """The JSON header and npz arrays of the cache for ``key``, in the per-user cache home."""
+    # One cache per archive, so a test archive never evicts the real one.
+    digest = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:16]
+    stem = get_cache_home() / f"imdb_v{_CACHE_VERSION}_{digest}"
+    return stem.with_suffix(".json"), stem.with_suffix(".npz")
 
 
-def _load_parsed(archive):
-    """Read the archive through a pickle cache keyed on its size and mtime."""
-    stat = archive.stat()
-    key = (str(archive.resolve()), stat.st_size, stat.st_mtime_ns)
-    for cache in _cache_paths(key):
+def _to_arrays(parsed):
+    """Flatten the parsed subsets to plain numeric arrays (texts as UTF-8 bytes + offsets)."""
+    arrays = {}
+    for subset, part in parsed.items():
+        encoded = [t.encode("utf-8") for t in part["text"]]
+        arrays[f"{subset}_text"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        arrays[f"{subset}_offsets"] = np.cumsum([0] + [len(e) for e in encoded], dtype=np.int64)
+        for field in _FIELDS:
+            arrays[f"{subset}_{field}"] = part[field]
+    return arrays
+
+
+def _from_arrays(arrays, subsets):
+    out = {}
+    for subset in subsets:
+        blob, offsets = arrays[f"{subset}_text"].tobytes(), arrays[f"{subset}_offsets"]
+        out[subset] = {"text": [blob[a:b].decode("utf-8") for a, b in zip(offsets[:-1], offsets[1:])]}
+        out[subset].update({field: arrays[f"{subset}_{field}"] for field in _FIELDS})
+    return out
+
+
+def _read_cache(key, subsets):
+    header, data = _cache_files(key)
+    try:
+        with open(header, encoding="utf-8") as f:
+            if json.load(f) != {"version": _CACHE_VERSION, "key": key}:
+                return None
+        with np.load(data, allow_pickle=False) as arrays:  # plain arrays only: never unpickles
+            return _from_arrays(arrays, subsets)
+    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        return None
+
+
+def _write_cache(key, parsed):
+    header, data = _cache_files(key)
+
+    def write(path, suffix, dump):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=suffix)
         try:
-            with open(cache, "rb") as f:
-                cached_key, data = pickle.load(f)
-            if cached_key == key:
-                return data
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-            continue
-    data = _read_archive(archive)
-    for cache in _cache_paths(key):
-        try:  # an unwritable cache folder is not an error: try the next place
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".part")
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((key, data), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache)
-            break
-        except OSError:
-            continue
-    return data
+                dump(f)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+
+    try:  # an unwritable cache folder is not an error: the next call parses again
+        header.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write(data, ".npz.part", lambda f: np.savez(f, **_to_arrays(parsed)))
+        # The header goes last: a header means complete arrays.
+        write(header, ".json.part", lambda f: f.write(json.dumps({"version": _CACHE_VERSION, "key": key}).encode()))
+    except OSError:
+        pass
+
+
+def _load_parsed(archive, subsets):
+    """Read ``subsets`` of the archive through a cache keyed on its path, size and mtime.
+
+    The cache is a JSON header plus an ``.npz`` of numeric arrays in the
+    per-user cache home (:func:`get_cache_home`), read with
+    ``allow_pickle=False``: a cache file cannot run code.
+    """
+    stat = archive.stat()
+    key = [str(archive.resolve()), stat.st_size, stat.st_mtime_ns]
+    cached = _read_cache(key, subsets)
+    if cached is not None:
+        return cached
+    parsed = _read_archive(archive)
+    _write_cache(key, parsed)
+    return {subset: parsed[subset] for subset in subsets}
 
 
 def fetch_imdb(
@@ -107,17 +153,18 @@ def fetch_imdb(
     data_home=None,
     download_if_missing=True,
     target="sentiment",
-    shuffle=False,
-    random_state=None,
+    shuffle=True,
+    random_state=42,
     return_X_y=False,
     as_frame=False,
 ):
     """Load the IMDB movie review dataset (binary sentiment or 1-10 rating).
 
     The reviews are read straight from ``aclImdb_v1.tar.gz`` in the data home
-    without extracting its files. The first read writes a pickle cache in
+    without extracting its files. The first read writes a cache of plain
+    arrays (``.npz`` and JSON, never a pickle) in the per-user
     :func:`~sklearn_rnn.datasets.get_cache_home` (never in the data home), so
-    later calls skip the 3-second parse. The archive is downloaded from the
+    later calls skip the parse. The archive is downloaded from the
     Stanford URL only when it is missing; a download shows a progress bar and
     is checked against the original's sha256. An archive placed in the data
     home by hand is read as it is.
@@ -140,9 +187,11 @@ def fetch_imdb(
     target : {'sentiment', 'rating'}, default='sentiment'
         ``'sentiment'``: 0 = negative, 1 = positive. ``'rating'``: the star
         rating (1-4 and 7-10) taken from the file names.
-    shuffle : bool, default=False
-        Shuffle the reviews. Unshuffled, negatives come before positives.
-    random_state : int, RandomState instance or None, default=None
+    shuffle : bool, default=True
+        Shuffle the reviews, as :func:`sklearn.datasets.fetch_20newsgroups`
+        does, so that ``data[:n]`` holds both classes. Unshuffled, negatives
+        come before positives.
+    random_state : int, RandomState instance or None, default=42
         Seed of the shuffle.
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
@@ -186,8 +235,8 @@ def fetch_imdb(
             raise OSError(f"{archive} not found and download_if_missing=False.")
         archive = fetch_remote_file(ARCHIVE, home)
 
-    parsed = _load_parsed(archive)
     parts = ["train", "test"] if subset == "all" else [subset]
+    parsed = _load_parsed(archive, parts)
     text = [t for p in parts for t in parsed[p]["text"]]
     y = np.concatenate([parsed[p][target] for p in parts])
     ids = np.concatenate([parsed[p]["id"] for p in parts])

@@ -3,6 +3,7 @@
 import torch
 from torch import nn
 
+from ._sizes import as_sizes
 from .embedding import TokenEmbedding
 from .head import ACTIVATIONS, DenseHead
 from .pooling import SequencePooling
@@ -48,9 +49,9 @@ class ConvNet(nn.Module):
                  hidden_size=64, activation="relu", dense_layers=(), dropout=0.0, spatial_dropout=0.0,
                  embedding_weights=None, freeze_embedding=False):
         super().__init__()
-        if cell is not None and len(kernel_size) != 1:
-            raise ValueError(f"cell={cell!r} needs a single kernel_size, got {kernel_size}.")
-        self.kernel_size = tuple(kernel_size)
+        self.kernel_size = as_sizes(kernel_size, "kernel_size")
+        if cell is not None and len(self.kernel_size) != 1:
+            raise ValueError(f"cell={cell!r} needs a single kernel_size, got {kernel_size!r}.")
         self.embedding = TokenEmbedding(n_tokens, embedding_dim, spatial_dropout, embedding_weights,
                                         freeze_embedding)
         self.convs = nn.ModuleList(nn.Conv1d(embedding_dim, filters, k) for k in self.kernel_size)
@@ -66,11 +67,12 @@ class ConvNet(nn.Module):
 
     def forward(self, ids, lengths):
         x = self.embedding(ids).transpose(1, 2)  # (batch, channels, time)
-        pooled = []
+        features = []
         for k, conv in zip(self.kernel_size, self.convs):
             out = self.activation(conv(x)).transpose(1, 2)  # (batch, time - k + 1, filters)
             valid = torch.clamp(lengths - k + 1, min=1)
-            if self.encoder is not None:
-                return self.head(self.encoder(out, valid)[1])
-            pooled.append(self.pooling(out, valid))
-        return self.head(torch.cat(pooled, dim=1))
+            if self.encoder is None:
+                features.append(self.pooling(out, valid))
+            else:  # one kernel width (checked in __init__): the encoder's final state
+                features.append(self.encoder(out, valid)[1])
+        return self.head(torch.cat(features, dim=1))

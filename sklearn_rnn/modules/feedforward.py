@@ -7,7 +7,21 @@ from .embedding import TokenEmbedding
 from .head import DenseHead
 from .pooling import SequencePooling
 
-__all__ = ["FeedForwardNet"]
+__all__ = ["FeedForwardNet", "flattens"]
+
+
+def flattens(embedding_dim, pooling):
+    """Whether the net concatenates every position instead of pooling.
+
+    Raw ids (no embedding) and ``pooling='flatten'`` both need every row at
+    the fitted width.
+
+    Examples
+    --------
+    >>> flattens(None, "mean"), flattens(32, "flatten"), flattens(32, "max")
+    (True, True, False)
+    """
+    return embedding_dim is None or pooling == "flatten"
 
 
 class FeedForwardNet(nn.Module):
@@ -41,7 +55,7 @@ class FeedForwardNet(nn.Module):
                  freeze_embedding=False):
         super().__init__()
         self.n_positions = n_positions
-        self.flatten = embedding_dim is None or pooling == "flatten"
+        self.flatten = flattens(embedding_dim, pooling)
         if embedding_dim is None:
             self.embedding = None
             width = n_positions

@@ -2,6 +2,8 @@
 
 from torch import nn
 
+from ._sizes import as_sizes
+
 __all__ = ["ACTIVATIONS", "DenseHead"]
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU, "elu": nn.ELU}
@@ -32,7 +34,7 @@ class DenseHead(nn.Sequential):
 
     def __init__(self, input_size, n_outputs, dense_layers=(), activation="relu", dropout=0.0):
         layers = []
-        for size in dense_layers:
+        for size in as_sizes(dense_layers, "dense_layers", allow_empty=True):
             layers += [nn.Dropout(dropout), nn.Linear(input_size, size), ACTIVATIONS[activation]()]
             input_size = size
         layers += [nn.Dropout(dropout), nn.Linear(input_size, n_outputs)]

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ._sizes import as_sizes
 from .embedding import TokenEmbedding
 from .head import DenseHead
 from .pooling import SequencePooling
@@ -72,7 +73,7 @@ class RecurrentEncoder(nn.Module):
         self.packed = packed
         self.forward_layers = nn.ModuleList()
         self.backward_layers = nn.ModuleList()
-        for size in hidden_sizes:
+        for size in as_sizes(hidden_sizes, "hidden_sizes"):
             self.forward_layers.append(rnn(input_size, size, batch_first=True))
             if bidirectional:
                 self.backward_layers.append(rnn(input_size, size, batch_first=True))
@@ -151,7 +152,7 @@ class RecurrentClassifierNet(nn.Module):
                  dense_layers=(), activation="relu", embedding_weights=None, freeze_embedding=False,
                  packed=False):
         super().__init__()
-        sizes = (hidden_size,) if isinstance(hidden_size, int) else tuple(hidden_size)
+        sizes = as_sizes(hidden_size, "hidden_size")
         self.embedding = TokenEmbedding(n_tokens, embedding_dim, spatial_dropout, embedding_weights, freeze_embedding)
         self.encoder = RecurrentEncoder(embedding_dim, sizes, cell, bidirectional, dropout, packed)
         self.pooling = SequencePooling(pooling, self.encoder.output_size)
