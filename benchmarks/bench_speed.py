@@ -29,10 +29,27 @@ from torch import nn
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
 from sklearn_rnn._config import runtime
+from sklearn_rnn._hardware import bfloat16_supported
 from sklearn_rnn._heap import retain_heap
 from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, left_align
 
 THREADS = 2
+
+
+def cpu_description():
+    """The CPU model and its bfloat16 features, for the record next to every figure."""
+    model, flags = "unknown CPU", set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name") and model == "unknown CPU":
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    features = [f for f in ("avx2", "avx512f", "avx512_bf16", "amx_bf16") if f in flags]
+    return f"{model} ({', '.join(features) or 'no AVX2'}), {os.cpu_count()} cores"
 
 
 class PlainLSTM(nn.Module):
@@ -147,18 +164,23 @@ def main():
     X = SequenceVectorizer(max_features=20000, max_len=400).fit_transform(docs)
     n = len(X)
     mean_len = float((X != 0).sum(axis=1).mean())
+    cpu = cpu_description()
     print(f"{n} IMDB reviews, length 400 (mean {mean_len:.0f} real tokens), batch 64, {THREADS} threads, "
-          f"best of {args.repeat}; torch {torch.__version__}")
+          f"best of {args.repeat}; torch {torch.__version__}; {cpu}")
 
     # Each contender returns {row: seconds}. The rounds interleave the
     # contenders, so that a slow spell of the machine hits them all alike.
     contenders = {
         "sklearn_rnn": lambda: dict(zip(("sklearn_rnn fit", "sklearn_rnn predict_proba"), ours(X, y, X))),
-        "sklearn_rnn bf16": lambda: dict(zip(("sklearn_rnn fit, bfloat16", "sklearn_rnn predict_proba, bfloat16"),
-                                             ours(X, y, X, "bfloat16"))),
         "plain fixed": lambda: {"plain torch, fixed padding": plain_torch_epoch(X, y, 20002, False)},
         "plain buckets": lambda: {"plain torch, length buckets": plain_torch_epoch(X, y, 20002, True)},
     }
+    bf16 = bfloat16_supported("cpu")
+    if bf16:
+        contenders["sklearn_rnn bf16"] = lambda: dict(zip(
+            ("sklearn_rnn fit, bfloat16", "sklearn_rnn predict_proba, bfloat16"), ours(X, y, X, "bfloat16")))
+    else:
+        print("this CPU has no bfloat16 LSTM kernels (AVX-512 BF16 or AMX): bfloat16 rows skipped")
     try:
         import tensorflow  # noqa: F401
     except ImportError:
@@ -174,7 +196,8 @@ def main():
         for mask in (False, True):
             for retained in (False, True):
                 contenders[f"keras {mask} {retained}"] = keras_contender(mask, retained)
-        contenders["keras bf16"] = keras_contender(True, policy="mixed_bfloat16")
+        if bf16:
+            contenders["keras bf16"] = keras_contender(True, policy="mixed_bfloat16")
 
     best = {}
     for _ in range(args.repeat):
@@ -199,10 +222,11 @@ def main():
         ratios["fit / keras mask_zero"] = fit / keras("fit, mask_zero=True")
         ratios["predict / keras predict mask_zero"] = (rows["sklearn_rnn predict_proba"]
                                                        / keras("predict, mask_zero=True"))
-        bf16 = rows["sklearn_rnn fit, bfloat16"]
-        ratios["fit bf16 / keras unmasked"] = bf16 / keras("fit, unmasked")
-        ratios["fit bf16 / keras mask_zero"] = bf16 / keras("fit, mask_zero=True")
-        ratios["fit bf16 / keras mask_zero bf16"] = bf16 / rows["keras fit, mask_zero=True, mixed_bfloat16"]
+        if bf16:
+            fit_bf16 = rows["sklearn_rnn fit, bfloat16"]
+            ratios["fit bf16 / keras unmasked"] = fit_bf16 / keras("fit, unmasked")
+            ratios["fit bf16 / keras mask_zero"] = fit_bf16 / keras("fit, mask_zero=True")
+            ratios["fit bf16 / keras mask_zero bf16"] = fit_bf16 / rows["keras fit, mask_zero=True, mixed_bfloat16"]
     for name, ratio in ratios.items():
         print(f"{name:48s} {ratio:8.2f}x")
     if args.memory:
@@ -211,7 +235,7 @@ def main():
               f"{rows['peak RSS MiB, full IMDB fit']:.0f} MiB")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"rows": rows, "ratios": ratios}, f, indent=2)
+            json.dump({"cpu": cpu, "rows": rows, "ratios": ratios}, f, indent=2)
 
 
 if __name__ == "__main__":

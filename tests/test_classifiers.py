@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.base import clone
+from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
@@ -511,10 +512,10 @@ def test_sample_weight_in_a_pipeline_and_through_metadata_routing(rng):
     pipe.fit(docs, y, clf__sample_weight=weights)
     assert np.mean(pipe.predict(docs) == "neg") > 0.95
     with sklearn.config_context(enable_metadata_routing=True):
-        clf = RecurrentTextClassifier(**params).set_fit_request(sample_weight=True).set_score_request(
-            sample_weight=True)
+        clf = RecurrentTextClassifier(**params).set_fit_request(sample_weight=True)
         routed = Pipeline([("vec", SequenceVectorizer()), ("clf", clf)])
-        search = GridSearchCV(routed, {"clf__cell": ["gru", "lstm"]}, cv=2, error_score="raise")
+        scorer = make_scorer(accuracy_score).set_score_request(sample_weight=True)
+        search = GridSearchCV(routed, {"clf__cell": ["gru", "lstm"]}, cv=2, scoring=scorer, error_score="raise")
         search.fit(docs, y, sample_weight=weights)
     assert np.mean(search.predict(docs) == "neg") > 0.95
 
