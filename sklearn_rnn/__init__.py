@@ -2,6 +2,7 @@
 
 from ._config import config_context, get_config, set_config
 from .classifiers import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
+from .persistence import load, save
 from .text import SequenceVectorizer
 
 __version__ = "0.2.0.dev0"
@@ -13,6 +14,8 @@ __all__ = [
     "SequenceVectorizer",
     "config_context",
     "get_config",
+    "load",
+    "save",
     "set_config",
     "__version__",
 ]

@@ -278,14 +278,14 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks + list(self.callbacks or [])
 
-    def _build_net(self, valid, seed, device, y_enc, precision):
+    def _build_net(self, valid, seed, device, precision, class_weight):
+        """The skorch net, not yet initialized; ``class_weight`` is a weight per encoded class or None."""
         optimizer, optimizer_params = self._optimizer()
         penalty = None if self.regularizer is None else _Penalty(self.regularizer, self.alpha, self.l1_ratio)
         net_params = {f"module__{k}": v for k, v in self._module_params(device).items()}
         net_params.update({f"optimizer__{k}": v for k, v in optimizer_params.items()})
-        weight = self._class_weights(y_enc)
-        if weight is not None:
-            net_params["criterion__weight"] = torch.as_tensor(weight, dtype=torch.float32)
+        if class_weight is not None:
+            net_params["criterion__weight"] = torch.as_tensor(class_weight, dtype=torch.float32)
         return _TextNet(
             module=self._module_class,
             criterion=torch.nn.CrossEntropyLoss,
@@ -376,7 +376,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
                 self.net_.partial_fit(train, None, epochs=self.max_epochs)
             else:
                 self.precision_ = resolve_precision(self.precision, device, type(self).__name__)
-                self.net_ = self._build_net(valid, seed, device, y_enc, self.precision_)
+                self.net_ = self._build_net(valid, seed, device, self.precision_, self._class_weights(y_enc))
                 self.net_.initialize()
                 if self.initializer != "default":
                     initialize_weights(self.net_.module_, self.initializer)
