@@ -38,7 +38,7 @@ from ._validation import (
 )
 from .modules.head import ACTIVATIONS
 from .regularization import INITIALIZERS, REGULARIZERS, initialize_weights, penalized_weights, weight_penalty
-from .text import OOV_ID
+from .text import TokenIds
 from .training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align
 
 __all__ = ["BaseTextClassifier"]
@@ -128,6 +128,34 @@ class _Penalty:
         return weight_penalty(penalized_weights(module), self.regularizer, self.alpha, self.l1_ratio)
 
 
+def _check_whole_numbers(X):
+    """Token ids are whole numbers: reject real-valued features and text before they are cast."""
+    try:
+        values = X if isinstance(X, np.ndarray) else np.asarray(X)
+    except (TypeError, ValueError):
+        return  # ragged or odd input: validate_data explains
+    if values.dtype.kind in "USO" and any(isinstance(v, (str, bytes)) for v in values.flat[:1000]):
+        raise ValueError("X holds text; the classifiers take token ids. Put a SequenceVectorizer in front: "
+                         "make_pipeline(SequenceVectorizer(), RecurrentTextClassifier()).")
+    if values.dtype.kind == "f":
+        bad = np.isfinite(values) & (values != np.round(values))  # NaN and inf: validate_data says so
+        if bad.any():
+            row, *column = np.argwhere(bad)[0]
+            where = f"row {row}" + (f", column {column[0]}" if column else "")
+            raise ValueError(
+                f"X holds {values[tuple(np.argwhere(bad)[0])]!r} at {where}, which is not a token id: the "
+                "classifiers take whole-number ids from SequenceVectorizer, not TF-IDF or other real-valued "
+                "features."
+            )
+
+
+def _check_labels(y):
+    values = np.asarray(y) if not hasattr(y, "dtype") else y
+    if getattr(values, "dtype", None) is not None and values.dtype.kind == "f" and np.isnan(values).any():
+        raise ValueError(f"y holds NaN labels (first at row {int(np.flatnonzero(np.isnan(values))[0])}); "
+                         "drop those rows or give them a label.")
+
+
 def _check_sample_weight(sample_weight, n_samples):
     """Float64 weights of shape (n_samples,), finite, non-negative, not all zero."""
     if sample_weight is None:
@@ -190,15 +218,46 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ data
     def _validate_ids(self, X, y="no_validation", reset=True):
-        """Validate token ids (and ``y`` when given), as ``fit`` and ``predict`` need."""
+        """Validate token ids (and ``y`` when given), as ``fit`` and ``predict`` need.
+
+        Returns the validated ids (and ``y``) and, when ``X`` came from a
+        :class:`~sklearn_rnn.SequenceVectorizer`, the :class:`TokenIds` that
+        describes its id space (else None).
+        """
+        source = X if isinstance(X, TokenIds) and X.n_tokens is not None else None
+        _check_whole_numbers(X)
+        if not isinstance(y, str):
+            _check_labels(y)
         out = validate_data(self, X, y, dtype=np.int64, reset=reset, ensure_min_features=1)
         X = out[0] if isinstance(out, tuple) else out
         check_non_negative(X, f"{type(self).__name__} (token ids in X)")
-        return out
+        if source is not None and X.shape[1] != source.width:
+            raise ValueError(
+                f"X has {X.shape[1]} columns but the SequenceVectorizer wrote {source.width} columns of token "
+                "ids: the other columns (a numeric column joined by a ColumnTransformer, say) would be read as "
+                f"token ids. Give {type(self).__name__} the vectorizer's output alone."
+            )
+        return out, source
+
+    def _check_id_space(self, X, source):
+        """Ids must lie in the id space of the fit, and come from the same vocabulary."""
+        fitted = getattr(self, "vocabulary_fingerprint_", None)
+        if source is not None and fitted is not None and source.fingerprint != fitted:
+            raise ValueError(
+                f"X holds ids from another vocabulary than the one {type(self).__name__} was fitted on: the "
+                "SequenceVectorizer was refitted on other documents, so the ids now name other words. Transform "
+                "new documents with the vectorizer of the first fit, or fit both again from scratch."
+            )
+        largest = int(X.max(initial=0))
+        if largest >= self.n_tokens_:
+            raise ValueError(
+                f"X holds the id {largest}, but {type(self).__name__} was fitted on ids below {self.n_tokens_} "
+                "(n_tokens_). Ids come from the SequenceVectorizer of the fit; a larger one is from another "
+                "vocabulary, or not a token id at all."
+            )
 
     def _dataset(self, X, y=None, sample_weight=None):
         ids, lengths = left_align(X)
-        ids[ids >= self.n_tokens_] = OOV_ID  # ids never seen in fit are out-of-vocabulary
         return SequenceDataset(ids, lengths, y, sample_weight=sample_weight, min_width=self._min_width())
 
     def _split(self, dataset, y, seed):
@@ -346,18 +405,20 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         """
         validate_parameters(self)
         warm = self.warm_start and hasattr(self, "net_")
-        X, y = self._validate_ids(X, y, reset=not warm)
+        (X, y), source = self._validate_ids(X, y, reset=not warm)
         sample_weight = _check_sample_weight(sample_weight, len(y))
         check_classification_targets(y)
         if warm:
             unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
             if unseen:
                 raise ValueError(f"warm_start fit got labels {sorted(unseen, key=str)} not seen in the first fit.")
+            self._check_id_space(X, source)
         else:
             self._encoder = LabelEncoder().fit(y)
             self.classes_ = self._encoder.classes_
             self.n_classes_ = len(self.classes_)
-            self.n_tokens_ = self._n_tokens(X)
+            self.n_tokens_ = self._n_tokens(X, source)
+            self.vocabulary_fingerprint_ = None if source is None else source.fingerprint
         y_enc = self._encoder.transform(y)
         if self.n_classes_ < 2:
             raise ValueError(f"{type(self).__name__} needs at least 2 classes in y, got 1 class: "
@@ -385,8 +446,13 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         self.history_ = self._history_frame()
         return self
 
-    def _n_tokens(self, X):
+    def _n_tokens(self, X, source):
         n_tokens = max(int(X.max(initial=0)) + 1, 2)
+        if source is not None:
+            if n_tokens > source.n_tokens:
+                raise ValueError(f"X holds the id {n_tokens - 1}, outside the vectorizer's id space of "
+                                 f"{source.n_tokens} ids.")
+            n_tokens = source.n_tokens
         if self.embedding_weights is not None:
             if self.embedding_dim is None:
                 raise ValueError("embedding_weights needs an embedding: set embedding_dim.")
@@ -423,7 +489,8 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             Rows sum to 1; columns follow ``classes_``.
         """
         check_is_fitted(self, "net_")
-        X = self._validate_ids(X, reset=False)
+        X, source = self._validate_ids(X, reset=False)
+        self._check_id_space(X, source)
         dataset = self._dataset(X)
         order = np.argsort(dataset.lengths.numpy(), kind="stable")
         with runtime(self.n_threads):
@@ -480,5 +547,6 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.positive_only = True
+        tags.input_tags.categorical = True  # token ids
         tags.non_deterministic = self.random_state is None
         return tags

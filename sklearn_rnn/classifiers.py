@@ -106,10 +106,15 @@ _FITTED_ATTRIBUTES = """\
     n_classes_ : int
         Number of classes.
     n_tokens_ : int
-        Size of the id space: the largest id in ``X`` plus 1, or the rows of
-        ``embedding_weights``.
+        Size of the id space: the vectorizer's ``n_tokens_`` (or, for plain
+        arrays, the largest id in ``X`` plus 1), or the rows of
+        ``embedding_weights``. Larger ids are an error.
     n_features_in_ : int
         Number of columns of ``X``.
+    vocabulary_fingerprint_ : str or None
+        The vocabulary fingerprint of the :class:`~sklearn_rnn.SequenceVectorizer`
+        whose ids the net was fitted on (None for plain arrays); ids of
+        another vocabulary are refused.
     net_ : skorch.NeuralNetClassifier
         The trained skorch net; ``net_.module_`` is the torch module.
     history_ : pandas.DataFrame

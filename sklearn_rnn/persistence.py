@@ -27,7 +27,7 @@ from sklearn.preprocessing import LabelEncoder
 from skorch.history import History
 
 from .classifiers import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
-from .text import SequenceVectorizer
+from .text import SequenceVectorizer, vocabulary_fingerprint
 
 __all__ = ["FORMAT_VERSION", "ModelFormatError", "load", "save"]
 
@@ -169,6 +169,7 @@ def _describe_classifier(clf, writer, where):
         "n_tokens_": int(clf.n_tokens_),
         "n_features_in_": int(clf.n_features_in_),
         "precision_": clf.precision_,
+        "vocabulary_fingerprint_": clf.vocabulary_fingerprint_,
         "history_": {column: history[column].tolist() for column in history.columns},
         "module_keys": sorted(clf.net_.module_.state_dict()),
         "class_weight": None if weight is None else writer.tensor(f"{prefix}criterion.weight", weight),
@@ -274,6 +275,7 @@ def _build(description, reader, where):
         obj.vocabulary_ = {token: i + 2 for i, token in enumerate(tokens)}
         obj.n_tokens_ = len(tokens) + 2
         obj.max_len_ = int(fitted["max_len_"])
+        obj.vocabulary_fingerprint_ = vocabulary_fingerprint(obj.vocabulary_)
         return obj
     return _restore_classifier(obj, fitted, reader, where)
 
@@ -286,6 +288,8 @@ def _restore_classifier(clf, fitted, reader, where):
     clf.n_classes_ = len(clf.classes_)
     clf.n_tokens_ = int(fitted["n_tokens_"])
     clf.n_features_in_ = int(fitted["n_features_in_"])
+    fingerprint = fitted.get("vocabulary_fingerprint_")
+    clf.vocabulary_fingerprint_ = None if fingerprint is None else str(fingerprint)
     if "feature_names_in_" in fitted:
         clf.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
     clf.precision_ = fitted["precision_"] if fitted["precision_"] in ("float32", "bfloat16") else "float32"

@@ -6,6 +6,7 @@ training documents and writes each document as a fixed-length row of token
 ids, ready for an embedding layer.
 """
 
+import hashlib
 import re
 from array import array
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
 
-__all__ = ["SequenceVectorizer", "PAD_ID", "OOV_ID", "MAX_LEN_CAP"]
+__all__ = ["SequenceVectorizer", "TokenIds", "PAD_ID", "OOV_ID", "MAX_LEN_CAP", "vocabulary_fingerprint"]
 
 PAD_ID = 0
 OOV_ID = 1
@@ -32,6 +33,80 @@ _DEFAULT_TOKEN_PATTERN = r"(?u)\w+(?:['’]\w+)*"
 # Provisional ids are flushed into the count arrays in chunks of this size so
 # that memory stays bounded by the output, not by the corpus.
 _COUNT_CHUNK = 1 << 20
+
+
+def vocabulary_fingerprint(tokens):
+    """A short digest of a vocabulary in id order: equal digests mean equal token -> id maps.
+
+    Examples
+    --------
+    >>> vocabulary_fingerprint(["good", "film"]) == vocabulary_fingerprint(["film", "good"])
+    False
+    """
+    digest = hashlib.sha256()
+    for token in tokens:
+        digest.update(repr(token).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:16]
+
+
+class TokenIds(np.ndarray):
+    """Token ids that remember the id space they come from.
+
+    :meth:`SequenceVectorizer.transform` returns one. It is a plain
+    ``ndarray`` (row slices and ``take`` keep the information) that also
+    carries the size of the vectorizer's id space, a fingerprint of its
+    vocabulary and its width. The classifiers read them to reject ids
+    outside the vocabulary, columns that are not token ids (a numeric column
+    joined by a ``ColumnTransformer``), and a ``warm_start`` fit on ids from
+    a refitted vocabulary.
+
+    Attributes
+    ----------
+    n_tokens : int
+        Size of the id space (vocabulary + padding + OOV).
+    fingerprint : str
+        :func:`vocabulary_fingerprint` of the vocabulary.
+    width : int
+        Number of columns the vectorizer wrote (``max_len_``).
+
+    Examples
+    --------
+    >>> ids = TokenIds(np.array([[0, 2], [3, 2]]), n_tokens=4, fingerprint="ab", width=2)
+    >>> ids[1:].n_tokens, isinstance(ids, np.ndarray)
+    (4, True)
+    """
+
+    def __new__(cls, ids, n_tokens, fingerprint, width):
+        obj = np.asarray(ids).view(cls)
+        obj.n_tokens, obj.fingerprint, obj.width = n_tokens, fingerprint, width
+        return obj
+
+    def __array_finalize__(self, obj):
+        self.n_tokens = getattr(obj, "n_tokens", None)
+        self.fingerprint = getattr(obj, "fingerprint", None)
+        self.width = getattr(obj, "width", None)
+
+    def __array_function__(self, func, types, args, kwargs):
+        # Joined with other columns (np.hstack in a ColumnTransformer), the
+        # result keeps the width of the id columns, so that the classifier
+        # sees that other columns came along.
+        result = super().__array_function__(func, tuple(np.ndarray if issubclass(t, TokenIds) else t
+                                                        for t in types), args, kwargs)
+        if func in (np.hstack, np.concatenate, np.column_stack) and isinstance(result, np.ndarray):
+            arrays = args[0] if args else kwargs.get("arrays", kwargs.get("tup", ()))
+            source = next((a for a in arrays if isinstance(a, TokenIds)), None)
+            if source is not None:
+                return TokenIds(result, source.n_tokens, source.fingerprint, source.width)
+        return result
+
+    def __reduce__(self):
+        constructor, args, state = super().__reduce__()
+        return constructor, args, (state, (self.n_tokens, self.fingerprint, self.width))
+
+    def __setstate__(self, state):
+        array_state, (self.n_tokens, self.fingerprint, self.width) = state
+        super().__setstate__(array_state)
 
 
 class _IdTable(dict):
@@ -108,6 +183,10 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
     n_tokens_ : int
         Size of the id space, ``len(vocabulary_) + 2``: the input size of an
         embedding layer.
+    vocabulary_fingerprint_ : str
+        A digest of ``vocabulary_`` in id order; the output carries it (see
+        :class:`TokenIds`) so that a classifier can tell ids of another
+        vocabulary apart.
 
     See Also
     --------
@@ -118,14 +197,17 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
     >>> from sklearn_rnn import SequenceVectorizer
     >>> docs = ["An excellent movie!", "A poor, poor movie.", "Excellent"]
     >>> vec = SequenceVectorizer(max_len=4)
-    >>> vec.fit_transform(docs)
-    array([[0, 6, 2, 3],
-           [5, 4, 4, 3],
-           [0, 0, 0, 2]], dtype=int32)
+    >>> X = vec.fit_transform(docs)
+    >>> X
+    TokenIds([[0, 6, 2, 3],
+              [5, 4, 4, 3],
+              [0, 0, 0, 2]], dtype=int32)
+    >>> X.n_tokens  # the id space travels with the ids (see TokenIds)
+    7
     >>> vec.get_vocabulary()
     ['', '[UNK]', 'excellent', 'movie', 'poor', 'a', 'an']
-    >>> vec.transform(["excellent unseen words"])
-    array([[0, 2, 1, 1]], dtype=int32)
+    >>> vec.transform(["excellent unseen words"]).tolist()
+    [[0, 2, 1, 1]]
     >>> vec.inverse_transform([[0, 2, 1, 3]])
     [['excellent', '[UNK]', 'movie']]
     """
@@ -282,8 +364,9 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
 
         Returns
         -------
-        X : ndarray of shape (n_documents, max_len_)
-            Token ids, padded with 0.
+        X : TokenIds of shape (n_documents, max_len_)
+            Token ids, padded with 0: an ``ndarray`` that also carries the
+            id space (see :class:`TokenIds`).
         """
         validate_parameters(self)
         docs = _check_documents(raw_documents, self.input_type)
@@ -354,6 +437,7 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
 
         self.vocabulary_ = {tok: i + 2 for i, (tok, _, _) in enumerate(candidates)}
         self.n_tokens_ = len(self.vocabulary_) + 2
+        self.vocabulary_fingerprint_ = vocabulary_fingerprint(self.vocabulary_)
         remap = np.full(len(tokens), OOV_ID, dtype=np.int32)
         prov_ids = np.fromiter((j for _, _, j in candidates), dtype=np.int64, count=len(candidates))
         remap[prov_ids] = np.arange(2, len(candidates) + 2)
@@ -370,8 +454,9 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
 
         Returns
         -------
-        X : ndarray of shape (n_documents, max_len_)
-            Token ids; unknown tokens are 1 and padding is 0.
+        X : TokenIds of shape (n_documents, max_len_)
+            Token ids; unknown tokens are 1 and padding is 0. An ``ndarray``
+            that also carries the id space (see :class:`TokenIds`).
         """
         check_is_fitted(self, "vocabulary_")
         docs = _check_documents(raw_documents, self.input_type)
@@ -391,7 +476,8 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
         arrays would cost several times the output's memory.
         """
         width = self.max_len_
-        out = np.zeros((len(lengths), width), dtype=self.dtype)
+        out = TokenIds(np.zeros((len(lengths), width), dtype=self.dtype), self.n_tokens_,
+                       self.vocabulary_fingerprint_, width)
         start = 0
         pre = self.padding == "pre"
         for row, length in zip(out, lengths.tolist()):
@@ -479,11 +565,22 @@ def _check_documents(raw_documents, input_type):
             "raw_documents must be an iterable of documents (list, numpy array, "
             f"pandas Series), got {type(raw_documents).__name__}."
         )
-    if hasattr(raw_documents, "ndim") and raw_documents.ndim > 1 and input_type == "text":
-        raise ValueError(
-            "raw_documents must be one-dimensional (one document per item), got an "
-            f"array of shape {raw_documents.shape}."
-        )
+    if hasattr(raw_documents, "columns") and hasattr(raw_documents, "iloc"):  # a DataFrame
+        if raw_documents.shape[1] != 1:
+            raise ValueError(
+                "raw_documents must hold one column of documents, got a DataFrame with "
+                f"{raw_documents.shape[1]} columns {list(raw_documents.columns)[:10]}; select the "
+                "text column (df['text']) or use a ColumnTransformer."
+            )
+        raw_documents = raw_documents.iloc[:, 0]
+    elif hasattr(raw_documents, "ndim") and raw_documents.ndim > 1 and input_type == "text":
+        if raw_documents.ndim == 2 and raw_documents.shape[1] == 1:
+            raw_documents = np.asarray(raw_documents)[:, 0]  # one column, as a ColumnTransformer passes it
+        else:
+            raise ValueError(
+                "raw_documents must be one-dimensional (one document per item) or one column, got an "
+                f"array of shape {raw_documents.shape}."
+            )
     return list(raw_documents)
 
 

@@ -35,6 +35,11 @@ _SHARED_FAILURES = {
         "differ beyond the check's tolerance. The weighting itself (sum(w * loss) / n per "
         "batch, equal to the unweighted fit for w = 1) is tested in test_classifiers.py."
     ),
+    "check_classifiers_one_label_sample_weights": (
+        "feeds uniform floats such as 0.5488 as X, bypassing the categorical tag that makes "
+        "the other checks round X to integers; the classifiers refuse non-integer X (it is "
+        "not token ids) with a ValueError that names the value, before looking at y."
+    ),
     "check_class_weight_classifiers": (
         "feeds negative make_blobs features although the estimator declares the "
         "positive_only tag; negative token ids are rejected with a ValueError. With "
