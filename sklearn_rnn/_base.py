@@ -7,6 +7,8 @@ and length-sorted inference.
 """
 
 import inspect
+import os
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -20,8 +22,8 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_non_negative, validate_data
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, EpochScoring, GradientNormClipping, PassthroughScoring, PrintLog
-from skorch.callbacks import ProgressBar
+from skorch.callbacks import Callback, EarlyStopping, EpochScoring, GradientNormClipping, PassthroughScoring
+from skorch.callbacks import PrintLog, ProgressBar
 from skorch.dataset import unpack_data
 from skorch.helper import predefined_split
 
@@ -110,8 +112,53 @@ class _TextNet(NeuralNetClassifier):
             penalty = self.penalty(self.module_)
             objective = loss + penalty
             self.history.record_batch("train_penalty", float(penalty.detach()))
+        if not torch.isfinite(objective.detach()):
+            # Before backward and the optimizer step: the weights stay those of the last good step.
+            epoch, batches = len(self.history), len(self.history[-1, "batches"])
+            raise FloatingPointError(
+                f"The training loss became {float(objective.detach())} at epoch {epoch}, batch {batches}; "
+                "training stopped and the weights are those before that step. Lower lr, set "
+                "clip_grad_norm, or look for extreme values in the inputs."
+            )
         objective.backward()
         return {"loss": loss, "y_pred": y_pred}
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        # skorch's partial_fit swallows a KeyboardInterrupt; note it, so that
+        # the estimator can say so and restore the best weights.
+        self.interrupted_ = False
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt:
+            self.interrupted_ = True
+            raise
+
+
+class _BestWeights(Callback):
+    """Keeps a copy of the weights of the best epoch so far (lowest valid or train loss),
+    and saves the estimator to ``checkpoint`` (safe format) whenever that improves."""
+
+    def __init__(self, monitor, estimator=None, checkpoint=None):
+        self.monitor, self.estimator, self.checkpoint = monitor, estimator, checkpoint
+
+    def initialize(self):
+        self.best_score_, self.best_epoch_, self.best_state_ = np.inf, None, None
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        score = net.history[-1, self.monitor]
+        if not score < self.best_score_:
+            return
+        self.best_score_, self.best_epoch_ = score, net.history[-1, "epoch"]
+        self.best_state_ = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
+        if self.checkpoint is not None:
+            from .persistence import save
+
+            self.estimator.history_ = self.estimator._history_frame()
+            save(self.estimator, self.checkpoint)
+
+    def __getstate__(self):  # a pickled net keeps no copy of old weights nor the estimator
+        return {**self.__dict__, "best_state_": None, "estimator": None}
 
 
 def _discard(*args, **kwargs):
@@ -137,8 +184,8 @@ def _check_whole_numbers(X):
     if values.dtype.kind in "USO" and any(isinstance(v, (str, bytes)) for v in values.flat[:1000]):
         raise ValueError("X holds text; the classifiers take token ids. Put a SequenceVectorizer in front: "
                          "make_pipeline(SequenceVectorizer(), RecurrentTextClassifier()).")
-    if values.dtype.kind == "f":
-        bad = np.isfinite(values) & (values != np.round(values))  # NaN and inf: validate_data says so
+    if values.dtype.kind == "f" and np.isfinite(values).all():  # NaN and inf: validate_data says so
+        bad = values != np.round(values)
         if bad.any():
             row, *column = np.argwhere(bad)[0]
             where = f"row {row}" + (f", column {column[0]}" if column else "")
@@ -208,6 +255,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "class_weight": [Options({"balanced"}), "dict", None],
         "callbacks": ["list", None],
+        "checkpoint_dir": ["str", "path", None],
         "random_state": ["random_state"],
         "device": [Options({"cpu", "cuda", "auto"})],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
@@ -327,6 +375,12 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         callbacks = [("train_acc", EpochScoring("accuracy", on_train=True, name="train_acc", lower_is_better=False))]
         if self.regularizer is not None:
             callbacks.append(("train_penalty", PassthroughScoring("train_penalty", on_train=True)))
+        checkpoint = None
+        if self.checkpoint_dir is not None:
+            os.makedirs(self.checkpoint_dir, exist_ok=True)
+            checkpoint = os.path.join(self.checkpoint_dir, "checkpoint.safetensors")
+        callbacks.append(("best_weights", _BestWeights("valid_loss" if has_valid else "train_loss", self,
+                                                       checkpoint)))
         if self.early_stopping:
             monitor = "valid_loss" if has_valid else "train_loss"
             callbacks.append(("early_stopping", EarlyStopping(monitor=monitor, patience=self.n_iter_no_change,
@@ -443,8 +497,24 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
                     initialize_weights(self.net_.module_, self.initializer)
                 # partial_fit, not fit: fit would initialize the module again.
                 self.net_.partial_fit(train, None)
+        # skorch's EarlyStopping ends training by raising KeyboardInterrupt too.
+        early_stop = dict(self.net_.callbacks_).get("early_stopping")
+        stopped_early = early_stop is not None and early_stop.misses_ >= early_stop.patience
+        if getattr(self.net_, "interrupted_", False) and not stopped_early:
+            self._keep_best_after_interrupt()
         self.history_ = self._history_frame()
         return self
+
+    def _keep_best_after_interrupt(self):
+        best = dict(self.net_.callbacks_)["best_weights"]
+        done = [row["epoch"] for row in self.net_.history if "train_loss" in row]
+        if best.best_state_ is not None:
+            self.net_.module_.load_state_dict(best.best_state_)
+            kept = f"the weights of epoch {best.best_epoch_}, the best {best.monitor} so far,"
+        else:
+            kept = "the weights of the unfinished first epoch"
+        warnings.warn(f"fit was interrupted (KeyboardInterrupt) after {len(done)} complete epoch(s); "
+                      f"{type(self).__name__} keeps {kept} and can predict.", UserWarning, stacklevel=3)
 
     def _n_tokens(self, X, source):
         n_tokens = max(int(X.max(initial=0)) + 1, 2)
@@ -467,8 +537,10 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
 
     def _history_frame(self):
         keys = ["epoch", "train_loss", "train_penalty", "train_acc", "valid_loss", "valid_acc", "dur"]
-        rows = [{k: row[k] for k in keys if k in row} for row in self.net_.history]
-        return pd.DataFrame(rows).set_index("epoch")
+        # An epoch cut short (by an interrupt) has no train_loss: it is left out.
+        rows = [{k: row[k] for k in keys if k in row} for row in self.net_.history if "train_loss" in row]
+        frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["epoch", "train_loss"])
+        return frame.set_index("epoch")
 
     # --------------------------------------------------------------- predict
     def predict_proba(self, X):

@@ -150,6 +150,7 @@ _NAMED = {
     "dict": _Predicate(lambda v: isinstance(v, dict), "a dict"),
     "list": _Predicate(lambda v: isinstance(v, list), "a list"),
     "str": _Predicate(lambda v: isinstance(v, str), "a str"),
+    "path": _Predicate(lambda v: hasattr(v, "__fspath__"), "a path"),
     "collection": _Predicate(lambda v: isinstance(v, (list, tuple, set, frozenset)), "a list, tuple or set"),
     "array-like": _Predicate(lambda v: hasattr(v, "__len__") or hasattr(v, "__array__"), "an array-like"),
     "random_state": _Predicate(

@@ -77,6 +77,17 @@ _TRAINING_PARAMS = """\
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks (or ``(name, callback)`` pairs), run after the
         package's own, e.g. ``skorch.callbacks.LRScheduler``.
+    checkpoint_dir : str or path-like, default=None
+        Save the estimator in the safe format (see :func:`sklearn_rnn.save`)
+        to ``checkpoint_dir/checkpoint.safetensors`` at the end of every
+        epoch whose validation loss (training loss without a validation set)
+        is the best so far. Resume with ``sklearn_rnn.load(path)``, then
+        ``set_params(warm_start=True).fit(X, y)``. With or without it,
+        ``fit`` never loses work silently: interrupted (``KeyboardInterrupt``)
+        it returns with a warning and the weights of the best epoch so far,
+        and a loss that becomes NaN or infinite stops it with a
+        ``FloatingPointError`` that names the epoch and batch, before that
+        step changes the weights.
     random_state : int, RandomState instance or None, default=None
         Seeds weights, dropout, the validation split and batch order; two
         fits with the same int give identical predictions.
@@ -98,7 +109,9 @@ _TRAINING_PARAMS = """\
     verbose : int, default=0
         0 is silent; 1 shows a progress bar per epoch and an epoch summary.
     warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``."""
+        Continue training the fitted network on the next ``fit``. The ids
+        must come from the same vocabulary: a Pipeline whose vectorizer is
+        refitted on other documents gets an error, not a scrambled embedding."""
 
 _FITTED_ATTRIBUTES = """\
     classes_ : ndarray of shape (n_classes,)
@@ -202,7 +215,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
                  dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=3, class_weight=None, callbacks=None, random_state=None, device="cpu",
+                 n_iter_no_change=3, class_weight=None, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
                  n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.cell = cell
         self.bidirectional = bidirectional
@@ -230,6 +243,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.n_iter_no_change = n_iter_no_change
         self.class_weight = class_weight
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.device = device
         self.n_threads = n_threads
@@ -295,7 +309,7 @@ class FeedForwardTextClassifier(BaseTextClassifier):
                  dropout=0.0, dense_layers=(64,), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=3, class_weight=None, callbacks=None, random_state=None, device="cpu",
+                 n_iter_no_change=3, class_weight=None, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
                  n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.pooling = pooling
         self.embedding_dim = embedding_dim
@@ -320,6 +334,7 @@ class FeedForwardTextClassifier(BaseTextClassifier):
         self.n_iter_no_change = n_iter_no_change
         self.class_weight = class_weight
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.device = device
         self.n_threads = n_threads
@@ -389,7 +404,7 @@ class ConvTextClassifier(BaseTextClassifier):
                  dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=3, class_weight=None, callbacks=None, random_state=None, device="cpu",
+                 n_iter_no_change=3, class_weight=None, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
                  n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.filters = filters
         self.kernel_size = kernel_size
@@ -417,6 +432,7 @@ class ConvTextClassifier(BaseTextClassifier):
         self.n_iter_no_change = n_iter_no_change
         self.class_weight = class_weight
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.device = device
         self.n_threads = n_threads

@@ -65,6 +65,8 @@ class _Writer:
             return int(value)
         if isinstance(value, numbers.Real):
             return float(value)
+        if isinstance(value, os.PathLike):
+            return os.fspath(value)  # loads as a str
         if isinstance(value, tuple):
             return {"tuple": [self.encode(v, where) for v in value]}
         if isinstance(value, list):

@@ -13,6 +13,7 @@ from sklearn.pipeline import Pipeline
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn import _hardware
 from sklearn_rnn._config import flush_denormal_enabled
+from skorch.callbacks import Callback
 
 SMALL = dict(embedding_dim=8, hidden_size=8, max_epochs=3, batch_size=16, lr=0.01, random_state=0)
 
@@ -164,7 +165,8 @@ def test_every_parameter_survives_clone():
                   dense_layers=(7,), activation="tanh", optimizer="sgd", optimizer_params={"momentum": 0.3},
                   lr=0.02, regularizer="l2", alpha=0.1, l1_ratio=0.2, initializer="orthogonal", batch_size=9,
                   max_epochs=4, clip_grad_norm=2.0, early_stopping=True, validation_fraction=0.3,
-                  n_iter_no_change=5, class_weight={0: 2.0}, callbacks=[], random_state=3, device="auto",
+                  n_iter_no_change=5, class_weight={0: 2.0}, callbacks=[], checkpoint_dir="ckpt", random_state=3,
+                  device="auto",
                   n_threads=1, precision="bfloat16", verbose=1, warm_start=True)
     clf = RecurrentTextClassifier(**values)
     assert set(values) == set(clf.get_params())  # the table above covers every parameter
@@ -544,3 +546,124 @@ def test_history_reports_the_data_loss_and_the_penalty_apart(ids_data):
     assert (history["train_penalty"] > 1.0).all()
     assert (history["train_loss"] < 0.8).all()
     assert (abs(history["train_loss"] - history["valid_loss"]) < 0.2).all()
+
+
+class InterruptAt(Callback):
+    """Raises KeyboardInterrupt in the given epoch, as Ctrl+C would."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_batch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_fit_keeps_the_best_weights_and_says_so(ids_data):
+    X, y = ids_data
+    params = {**SMALL, "lr": 0.05, "max_epochs": 8, "validation_fraction": 0.3}
+    with pytest.warns(UserWarning, match=r"interrupted \(KeyboardInterrupt\) after 5 complete epoch\(s\); "
+                                         r"RecurrentTextClassifier keeps the weights of epoch \d"):
+        clf = RecurrentTextClassifier(**params, callbacks=[InterruptAt(6)]).fit(X, y)
+    assert len(clf.history_) == 5
+    best = int(clf.history_["valid_loss"].idxmin())
+    # The weights are those of the best epoch: an uninterrupted fit of that many epochs has them too.
+    reference = RecurrentTextClassifier(**{**params, "max_epochs": best}).fit(X, y)
+    np.testing.assert_allclose(clf.predict_proba(X), reference.predict_proba(X), atol=1e-6)
+
+
+def test_an_interrupt_in_the_first_epoch_still_leaves_a_usable_estimator(ids_data):
+    X, y = ids_data
+    with pytest.warns(UserWarning, match="after 0 complete epoch.*unfinished first epoch"):
+        clf = RecurrentTextClassifier(**SMALL, callbacks=[InterruptAt(1)]).fit(X, y)
+    assert np.isfinite(clf.predict_proba(X)).all() and clf.history_.empty
+
+
+def test_checkpoint_dir_keeps_the_best_epoch_in_the_safe_format_and_resumes(ids_data, tmp_path):
+    import sklearn_rnn
+
+    X, y = ids_data
+    params = {**SMALL, "lr": 0.05, "max_epochs": 6, "validation_fraction": 0.3}
+    clf = RecurrentTextClassifier(**params, checkpoint_dir=tmp_path / "ckpt").fit(X, y)
+    path = tmp_path / "ckpt" / "checkpoint.safetensors"
+    saved = sklearn_rnn.load(path)
+    best = int(clf.history_["valid_loss"].idxmin())
+    assert saved.history_.index[-1] == best  # written at the best epoch
+    reference = RecurrentTextClassifier(**{**params, "max_epochs": best}).fit(X, y)
+    np.testing.assert_allclose(saved.predict_proba(X), reference.predict_proba(X), atol=1e-6)
+    resumed = saved.set_params(warm_start=True, max_epochs=2, checkpoint_dir=None).fit(X, y)
+    assert list(resumed.history_.index) == list(range(1, best + 3))
+
+
+class Poison(Callback):
+    def on_batch_begin(self, net, **kwargs):
+        if len(net.history) == 2 and len(net.history[-1, "batches"]) == 1:
+            with torch.no_grad():
+                net.module_.head[-1].bias.fill_(float("inf"))
+
+
+def test_a_non_finite_loss_stops_with_an_error_naming_the_epoch(ids_data):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**SMALL, callbacks=[Poison()])
+    with pytest.raises(FloatingPointError, match="training loss became nan at epoch 2, batch 1; training stopped"):
+        clf.fit(X, y)
+    recurrent = clf.net_.module_.encoder.forward_layers[0].weight_hh_l0
+    assert torch.isfinite(recurrent).all()  # no step was taken with the bad loss
+
+
+def test_warm_start_in_a_pipeline_keeps_the_vocabulary_or_fails(rng):
+    docs, y = make_reviews(rng, n=80)
+    model = Pipeline([("vec", SequenceVectorizer()), ("clf", RecurrentTextClassifier(**SMALL, warm_start=True))])
+    model.fit(docs, y)
+    model.fit(docs, y)  # the same documents give the same vocabulary: training goes on
+    assert len(model.named_steps["clf"].history_) == 2 * SMALL["max_epochs"]
+    other = [d.replace("movie", "film").replace("plot", "story") for d in docs[:40]]
+    with pytest.raises(ValueError, match="ids from another vocabulary .* SequenceVectorizer was refitted"):
+        model.fit(other, y[:40])
+
+
+DETERMINISM_SCRIPT = """
+import numpy as np
+from sklearn_rnn import RecurrentTextClassifier
+rng = np.random.RandomState(0)
+X = rng.randint(0, 30, (80, 12))
+y = (X == 5).any(axis=1).astype(int)
+clf = RecurrentTextClassifier(embedding_dim=8, hidden_size=8, max_epochs=3, batch_size=16, spatial_dropout=0.2,
+                              dropout=0.2, random_state=0).fit(X, y)
+print(clf.predict_proba(X).tobytes().hex())
+"""
+
+
+def test_the_same_random_state_gives_identical_predictions_across_processes():
+    import subprocess
+    import sys
+
+    runs = [subprocess.run([sys.executable, "-c", DETERMINISM_SCRIPT], capture_output=True, text=True, check=True)
+            .stdout.strip() for _ in range(2)]
+    assert runs[0] == runs[1] and len(runs[0]) > 100
+
+
+def test_concurrent_predict_proba_matches_sequential(ids_data):
+    import threading
+
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**SMALL, bidirectional=True).fit(X, y)
+    chunks = [X[i::4] for i in range(4)]
+    expected = [clf.predict_proba(chunk) for chunk in chunks]
+    results, errors = {}, []
+
+    def work(i):
+        try:
+            results[i] = [clf.predict_proba(chunks[i]) for _ in range(5)]
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for i in range(4):
+        for got in results[i]:
+            np.testing.assert_array_equal(got, expected[i])
