@@ -377,6 +377,9 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             callbacks.append(("train_penalty", PassthroughScoring("train_penalty", on_train=True)))
         checkpoint = None
         if self.checkpoint_dir is not None:
+            from .persistence import check_savable
+
+            check_savable(self)  # before any training: checkpoints use the safe format
             os.makedirs(self.checkpoint_dir, exist_ok=True)
             checkpoint = os.path.join(self.checkpoint_dir, "checkpoint.safetensors")
         callbacks.append(("best_weights", _BestWeights("valid_loss" if has_valid else "train_loss", self,

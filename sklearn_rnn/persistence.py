@@ -29,7 +29,7 @@ from skorch.history import History
 from .classifiers import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
 from .text import SequenceVectorizer, vocabulary_fingerprint
 
-__all__ = ["FORMAT_VERSION", "ModelFormatError", "load", "save"]
+__all__ = ["FORMAT_VERSION", "ModelFormatError", "check_savable", "load", "save"]
 
 FORMAT_VERSION = 1
 _FORMAT = "sklearn_rnn"
@@ -182,6 +182,23 @@ def _describe_classifier(clf, writer, where):
             not all(isinstance(c, (str, bool, numbers.Integral)) for c in fitted["classes_"]["values"]):
         raise TypeError(f"{where} has labels of a type JSON cannot keep. {_JOBLIB_HINT}")
     return fitted
+
+
+def check_savable(estimator):
+    """Raise the ``TypeError`` :func:`save` would raise for ``estimator``'s parameters.
+
+    ``fit`` calls it before training when ``checkpoint_dir`` is set, so that a
+    parameter the safe format cannot hold fails at once, not after the first
+    epoch.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import RecurrentTextClassifier
+    >>> check_savable(RecurrentTextClassifier())
+    """
+    writer = _Writer()
+    for name, value in estimator.get_params(deep=False).items():
+        writer.encode(value, f"{type(estimator).__name__}.{name}")
 
 
 def _digest(tensors):

@@ -595,6 +595,14 @@ def test_checkpoint_dir_keeps_the_best_epoch_in_the_safe_format_and_resumes(ids_
     assert list(resumed.history_.index) == list(range(1, best + 3))
 
 
+def test_checkpoint_dir_with_a_parameter_the_safe_format_cannot_hold_fails_before_training(ids_data, tmp_path):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**SMALL, callbacks=[InterruptAt(99)], checkpoint_dir=tmp_path)
+    with pytest.raises(TypeError, match="RecurrentTextClassifier.callbacks=.* cannot be saved in the safe format"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "history_")
+
+
 class Poison(Callback):
     def on_batch_begin(self, net, **kwargs):
         if len(net.history) == 2 and len(net.history[-1, "batches"]) == 1:

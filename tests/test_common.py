@@ -10,6 +10,7 @@ import pickle
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks
@@ -47,6 +48,12 @@ _SHARED_FAILURES = {
         "test_classifiers.py)."
     ),
 }
+if tuple(int(part) for part in sklearn.__version__.split(".")[:2]) < (1, 7):
+    _SHARED_FAILURES["check_positive_only_tag_during_fit"] = (
+        "scikit-learn 1.6's check subtracts a float mean in place from the int32 data it "
+        "makes for categorical estimators, and numpy refuses the cast inside the check, "
+        "before the estimator runs (seen with 1.6.1; the check passes with 1.9.1)."
+    )
 EXPECTED_FAILURES = {type(est).__name__: _SHARED_FAILURES for est in ESTIMATORS}
 
 
