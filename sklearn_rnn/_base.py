@@ -185,14 +185,13 @@ def _check_whole_numbers(X):
         raise ValueError("X holds text; the classifiers take token ids. Put a SequenceVectorizer in front: "
                          "make_pipeline(SequenceVectorizer(), RecurrentTextClassifier()).")
     if values.dtype.kind == "f" and np.isfinite(values).all():  # NaN and inf: validate_data says so
-        bad = values != np.round(values)
-        if bad.any():
-            row, *column = np.argwhere(bad)[0]
-            where = f"row {row}" + (f", column {column[0]}" if column else "")
+        bad = np.argwhere(values != np.round(values))
+        if len(bad):
+            index = tuple(int(i) for i in bad[0])
+            where = f"row {index[0]}" + (f", column {index[1]}" if len(index) > 1 else "")
             raise ValueError(
-                f"X holds {values[tuple(np.argwhere(bad)[0])]!r} at {where}, which is not a token id: the "
-                "classifiers take whole-number ids from SequenceVectorizer, not TF-IDF or other real-valued "
-                "features."
+                f"X holds {float(values[index]):g} at {where}, which is not a token id: the classifiers take "
+                "whole-number ids from SequenceVectorizer, not TF-IDF or other real-valued features."
             )
 
 

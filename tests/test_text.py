@@ -237,3 +237,21 @@ def test_any_unicode_strings_transform_to_the_right_shape(docs, max_len, padding
     assert X.shape == (len(docs), max_len)
     assert X.min(initial=0) >= 0 and X.max(initial=0) < vec.n_tokens_
     np.testing.assert_array_equal(vec.transform(docs), X)
+
+
+def test_the_output_carries_its_id_space_through_slicing_pickling_and_hstack():
+    import pickle
+
+    from sklearn_rnn.text import TokenIds, vocabulary_fingerprint
+
+    vec = SequenceVectorizer(max_len=4).fit(["a good film", "a bad plot", "good"])
+    X = vec.transform(["a good film", "bad"])
+    assert isinstance(X, TokenIds) and isinstance(X, np.ndarray)
+    assert (X.n_tokens, X.width) == (vec.n_tokens_, 4)
+    assert X.fingerprint == vec.vocabulary_fingerprint_ == vocabulary_fingerprint(vec.vocabulary_)
+    for derived in (X[1:], X.take([1, 0], axis=0), pickle.loads(pickle.dumps(X))):
+        assert (derived.n_tokens, derived.fingerprint, derived.width) == (X.n_tokens, X.fingerprint, 4)
+    joined = np.hstack([X, np.ones((2, 1), dtype=X.dtype)])
+    assert joined.shape == (2, 5) and joined.width == 4  # the classifier sees the extra column
+    refit = SequenceVectorizer(max_len=4).fit(["other words entirely"])
+    assert refit.vocabulary_fingerprint_ != vec.vocabulary_fingerprint_
