@@ -175,6 +175,10 @@ class RecurrentTextClassifier(BaseTextClassifier):
         Hidden sizes of a feedforward head before the output layer.
     embedding_dim : int, default=128
         Width of the token vectors.
+    ngram_buckets : int, default=0
+        Add a fastText-style side branch: the mean of the embeddings of each
+        document's bigrams, hashed into this many buckets, joins the pooled
+        recurrent features before the head. 0 means no such branch.
 {training_params}
 
     Attributes
@@ -207,11 +211,12 @@ class RecurrentTextClassifier(BaseTextClassifier):
         "bidirectional": ["boolean"],
         "hidden_size": [Sizes()],
         "pooling": [Options(set(POOLINGS))],
+        "ngram_buckets": [Interval(Integral, 0, None, closed="left")],
     }
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=False, hidden_size=128, pooling="last", embedding_dim=128,
-                 embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
+                 ngram_buckets=0, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
                  dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
@@ -222,6 +227,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.hidden_size = hidden_size
         self.pooling = pooling
         self.embedding_dim = embedding_dim
+        self.ngram_buckets = ngram_buckets
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
         self.spatial_dropout = spatial_dropout
@@ -259,6 +265,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
             "bidirectional": self.bidirectional,
             "pooling": self.pooling,
             "packed": device == "cuda",  # packing suits cuDNN; the dense path is faster on CPU
+            "ngram_buckets": self.ngram_buckets,
         }
 
 

@@ -56,6 +56,19 @@ def test_architectures_predict_the_same_alone_and_in_any_batch(ids_data, cell, b
     assert clf.net_.module_.encoder.output_size == sizes[-1] * (2 if bidirectional else 1)
 
 
+@pytest.mark.parametrize("pooling", ["last", "max"])
+def test_the_bigram_branch_keeps_batch_invariance_and_learns(ids_data, pooling):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**{**SMALL, "max_epochs": 1}, bidirectional=True, pooling=pooling,
+                                  ngram_buckets=64).fit(X, y)
+    assert clf.net_.module_.bigrams.embedding.num_embeddings == 65
+    proba = clf.predict_proba(X)
+    alone = np.vstack([clf.predict_proba(X[i:i + 1]) for i in range(0, len(X), 7)])
+    np.testing.assert_allclose(alone, proba[::7], atol=1e-5)
+    plain = RecurrentTextClassifier(**{**SMALL, "max_epochs": 1}, bidirectional=True, pooling=pooling).fit(X, y)
+    assert not np.allclose(plain.predict_proba(X), proba)  # the branch takes part
+
+
 def test_packed_path_matches_dense_path(ids_data):
     X, y = ids_data
     clf = RecurrentTextClassifier(cell="lstm", bidirectional=True, hidden_size=(8, 6), pooling="last",
@@ -160,7 +173,7 @@ def test_a_typo_in_a_grid_is_an_error_not_a_silent_no_op(ids_data):
 
 
 def test_every_parameter_survives_clone():
-    values = dict(cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12,
+    values = dict(cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12, ngram_buckets=99,
                   embedding_weights=np.ones((5, 12)), freeze_embedding=True, spatial_dropout=0.1, dropout=0.2,
                   dense_layers=(7,), activation="tanh", optimizer="sgd", optimizer_params={"momentum": 0.3},
                   lr=0.02, regularizer="l2", alpha=0.1, l1_ratio=0.2, initializer="orthogonal", batch_size=9,

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from sklearn_rnn.modules import RecurrentEncoder, SequencePooling, TokenEmbedding, reverse_index
+from sklearn_rnn.modules import RecurrentClassifierNet, RecurrentEncoder, SequencePooling, TokenEmbedding, reverse_index
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -46,3 +46,25 @@ def test_spatial_dropout_drops_whole_channels():
     assert ((out == 0).any(dim=1) == zero_channels).all()
     emb.eval()
     assert (emb(torch.randint(1, 10, (2, 6))) != 0).all()
+
+
+def test_bigram_bag_hashes_consecutive_ids_inside_the_document_only():
+    from sklearn_rnn.modules import BigramBag
+
+    bag = BigramBag(10, 3)
+    ids, lengths = torch.tensor([[4, 5, 6, 0, 0], [7, 0, 0, 0, 0]]), torch.tensor([3, 1])
+    buckets = bag.bucket_ids(ids, lengths)
+    assert buckets.tolist() == [[(4 * 1_000_003 + 5) % 10 + 1, (5 * 1_000_003 + 6) % 10 + 1, 0, 0], [0, 0, 0, 0]]
+    out = bag(ids, lengths)
+    expected = bag.embedding.weight[buckets[0, :2]].mean(dim=0)
+    torch.testing.assert_close(out[0], expected)
+    assert not out[1].any()  # one token: no bigram
+    # Padding after the document, however long, changes nothing.
+    wide = torch.nn.functional.pad(ids, (0, 7))
+    torch.testing.assert_close(bag(wide, lengths), out)
+
+
+def test_recurrent_net_joins_the_bigram_branch_to_the_pooled_features():
+    net = RecurrentClassifierNet(20, 2, embedding_dim=4, hidden_size=3, pooling="max", ngram_buckets=50)
+    assert net.head[-1].in_features == 3 + 4
+    assert RecurrentClassifierNet(20, 2, embedding_dim=4, hidden_size=3).bigrams is None

@@ -4,10 +4,12 @@ from .conv import ConvNet
 from .embedding import TokenEmbedding
 from .feedforward import FeedForwardNet
 from .head import DenseHead
+from .ngram import BigramBag
 from .pooling import SequencePooling, length_mask
 from .recurrent import RecurrentClassifierNet, RecurrentEncoder, reverse_index
 
 __all__ = [
+    "BigramBag",
     "ConvNet",
     "FeedForwardNet",
     "DenseHead",

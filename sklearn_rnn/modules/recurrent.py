@@ -16,6 +16,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from ._sizes import as_sizes
 from .embedding import TokenEmbedding
 from .head import DenseHead
+from .ngram import BigramBag
 from .pooling import SequencePooling
 
 __all__ = ["CELLS", "RecurrentEncoder", "RecurrentClassifierNet", "reverse_index"]
@@ -139,6 +140,10 @@ class RecurrentClassifierNet(nn.Module):
     freeze_embedding : bool, default=False
     packed : bool, default=False
         See :class:`RecurrentEncoder`.
+    ngram_buckets : int, default=0
+        Hash buckets of a :class:`~sklearn_rnn.modules.BigramBag` whose
+        output (``embedding_dim`` wide) joins the pooled recurrent features;
+        0 means no such branch.
 
     Examples
     --------
@@ -150,14 +155,19 @@ class RecurrentClassifierNet(nn.Module):
     def __init__(self, n_tokens, n_classes, embedding_dim=128, hidden_size=128, cell="lstm",
                  bidirectional=False, pooling="last", spatial_dropout=0.0, dropout=0.0,
                  dense_layers=(), activation="relu", embedding_weights=None, freeze_embedding=False,
-                 packed=False):
+                 packed=False, ngram_buckets=0):
         super().__init__()
         sizes = as_sizes(hidden_size, "hidden_size")
         self.embedding = TokenEmbedding(n_tokens, embedding_dim, spatial_dropout, embedding_weights, freeze_embedding)
         self.encoder = RecurrentEncoder(embedding_dim, sizes, cell, bidirectional, dropout, packed)
         self.pooling = SequencePooling(pooling, self.encoder.output_size)
-        self.head = DenseHead(self.encoder.output_size, n_classes, dense_layers, activation, dropout)
+        self.bigrams = BigramBag(ngram_buckets, embedding_dim) if ngram_buckets else None
+        width = self.encoder.output_size + (embedding_dim if ngram_buckets else 0)
+        self.head = DenseHead(width, n_classes, dense_layers, activation, dropout)
 
     def forward(self, ids, lengths):
         outputs, last = self.encoder(self.embedding(ids), lengths)
-        return self.head(self.pooling(outputs, lengths, last))
+        features = self.pooling(outputs, lengths, last)
+        if self.bigrams is not None:
+            features = torch.cat([features, self.bigrams(ids, lengths)], dim=1)
+        return self.head(features)
