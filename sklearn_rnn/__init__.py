@@ -4,6 +4,7 @@ from ._config import config_context, get_config, set_config
 from .classifiers import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
 from .persistence import load, save
 from .text import SequenceVectorizer
+from .tuning import lr_find, plot_lr_find
 
 __version__ = "0.2.0.dev0"
 
@@ -15,6 +16,8 @@ __all__ = [
     "config_context",
     "get_config",
     "load",
+    "lr_find",
+    "plot_lr_find",
     "save",
     "set_config",
     "__version__",

@@ -459,6 +459,33 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
+        warm, train, valid, seed, class_weight = self._setup(X, y, sample_weight)
+        # torch's generator is seeded only for a given random_state; otherwise
+        # the fit draws from it as any torch code would.
+        torch_seed = None if self.random_state is None else seed
+        with runtime(self.n_threads, seed=torch_seed, training=True):
+            if warm:
+                self.net_.set_params(train_split=None if valid is None else predefined_split(valid))
+                self.net_.partial_fit(train, None, epochs=self.max_epochs)
+            else:
+                self._new_net(valid, seed, class_weight)
+                # partial_fit, not fit: fit would initialize the module again.
+                self.net_.partial_fit(train, None)
+        # skorch's EarlyStopping ends training by raising KeyboardInterrupt too.
+        early_stop = dict(self.net_.callbacks_).get("early_stopping")
+        stopped_early = early_stop is not None and early_stop.misses_ >= early_stop.patience
+        if getattr(self.net_, "interrupted_", False) and not stopped_early:
+            self._keep_best_after_interrupt()
+        self.history_ = self._history_frame()
+        return self
+
+    def _setup(self, X, y, sample_weight=None):
+        """Validate parameters and data, encode labels, split off the validation set.
+
+        Returns ``(warm, train, valid, seed, class_weight)``: whether the fit
+        continues the current net, the two datasets (``valid`` may be None),
+        the seed of this fit, and the weight per encoded class (or None).
+        """
         validate_parameters(self)
         warm = self.warm_start and hasattr(self, "net_")
         (X, y), source = self._validate_ids(X, y, reset=not warm)
@@ -480,32 +507,18 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             raise ValueError(f"{type(self).__name__} needs at least 2 classes in y, got 1 class: "
                              f"{self.classes_.tolist()}.")
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        device = self._resolve_device()
         dataset = self._dataset(X, y_enc, sample_weight)
         train, valid = self._split(dataset, y_enc, seed)
+        return warm, train, valid, seed, self._class_weights(y_enc)
 
-        # torch's generator is seeded only for a given random_state; otherwise
-        # the fit draws from it as any torch code would.
-        torch_seed = None if self.random_state is None else seed
-        with runtime(self.n_threads, seed=torch_seed, training=True):
-            if warm:
-                self.net_.set_params(train_split=None if valid is None else predefined_split(valid))
-                self.net_.partial_fit(train, None, epochs=self.max_epochs)
-            else:
-                self.precision_ = resolve_precision(self.precision, device, type(self).__name__)
-                self.net_ = self._build_net(valid, seed, device, self.precision_, self._class_weights(y_enc))
-                self.net_.initialize()
-                if self.initializer != "default":
-                    initialize_weights(self.net_.module_, self.initializer)
-                # partial_fit, not fit: fit would initialize the module again.
-                self.net_.partial_fit(train, None)
-        # skorch's EarlyStopping ends training by raising KeyboardInterrupt too.
-        early_stop = dict(self.net_.callbacks_).get("early_stopping")
-        stopped_early = early_stop is not None and early_stop.misses_ >= early_stop.patience
-        if getattr(self.net_, "interrupted_", False) and not stopped_early:
-            self._keep_best_after_interrupt()
-        self.history_ = self._history_frame()
-        return self
+    def _new_net(self, valid, seed, class_weight):
+        """Build and initialize ``net_`` (inside the fit's runtime block: initialization draws from torch's RNG)."""
+        device = self._resolve_device()
+        self.precision_ = resolve_precision(self.precision, device, type(self).__name__)
+        self.net_ = self._build_net(valid, seed, device, self.precision_, class_weight)
+        self.net_.initialize()
+        if self.initializer != "default":
+            initialize_weights(self.net_.module_, self.initializer)
 
     def _keep_best_after_interrupt(self):
         best = dict(self.net_.callbacks_)["best_weights"]
