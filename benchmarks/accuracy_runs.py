@@ -6,6 +6,8 @@ test reviews. The line records the configuration, the seed, the epochs run,
 fit seconds, the process's peak RSS (``VmHWM``), the last validation accuracy,
 the test accuracy and the CPU. ``docs/accuracy.md`` tabulates these lines.
 
+``--table`` prints the log as a Markdown table.
+
 Run::
 
     SKLEARN_RNN_DATA=../shared/data python benchmarks/accuracy_runs.py \\
@@ -52,7 +54,23 @@ def cpu_kind():
     return "AVX-512 BF16" if "avx512_bf16" in flags else "AVX2" if "avx2" in flags else "other"
 
 
+def table():
+    """The logged runs as a Markdown table, in the order they ran."""
+    lines = ["| run | vectorizer | classifier | seed | epochs | fit s | peak RSS MiB | valid acc | test acc | CPU |",
+             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for line in RESULTS.read_text().splitlines():
+        r = json.loads(line)
+        show = lambda d: ", ".join(f"{k}={v}" for k, v in d.items()) or "defaults"  # noqa: E731
+        valid = "" if r["valid_acc"] is None else f"{100 * r['valid_acc']:.2f}%"
+        lines.append(f"| {r['name']} | {show(r['vec'])} | {show(r['clf'])} | {r['seed']} | {r['epochs']} | "
+                     f"{r['fit_s']:.0f} | {r['peak_rss_mib']} | {valid} | {100 * r['test_acc']:.2f}% | {r['cpu']} |")
+    return "\n".join(lines)
+
+
 def main():
+    if sys.argv[1:] == ["--table"]:
+        print(table())
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--name", required=True)
     parser.add_argument("--vec", default="{}", help="SequenceVectorizer parameters as JSON")

@@ -162,7 +162,8 @@ def _describe_pipeline(pipe, writer, where):
 
 def _describe_classifier(clf, writer, where):
     prefix = f"{where}:"
-    for key, value in clf.net_.module_.state_dict().items():
+    state = clf.net_.module_.state_dict()
+    for key, value in state.items():
         writer.tensor(f"{prefix}module.{key}", value)
     weight = clf.net_.criterion_.weight
     history = clf.history_.reset_index()
@@ -173,7 +174,7 @@ def _describe_classifier(clf, writer, where):
         "precision_": clf.precision_,
         "vocabulary_fingerprint_": clf.vocabulary_fingerprint_,
         "history_": {column: history[column].tolist() for column in history.columns},
-        "module_keys": sorted(clf.net_.module_.state_dict()),
+        "module_keys": sorted(state),
         "class_weight": None if weight is None else writer.tensor(f"{prefix}criterion.weight", weight),
     }
     if hasattr(clf, "feature_names_in_"):
