@@ -1,6 +1,9 @@
 """Data home and the download helper shared by the dataset loaders."""
 
+import bz2
+import gzip
 import hashlib
+import lzma
 import os
 import shutil
 import tempfile
@@ -8,7 +11,7 @@ import urllib.request
 from collections import namedtuple
 from pathlib import Path
 
-__all__ = ["get_data_home", "get_cache_home", "RemoteFileMetadata", "fetch_remote_file"]
+__all__ = ["get_data_home", "get_cache_home", "RemoteFileMetadata", "fetch_remote_file", "open_text"]
 
 DATA_HOME_ENV = "SKLEARN_RNN_DATA"
 CACHE_HOME_ENV = "SKLEARN_RNN_CACHE"
@@ -150,3 +153,33 @@ def fetch_remote_file(remote, dirname, *, timeout=60, progress=True):
             raise
         raise OSError(f"Download of {remote.url} failed: {exc}") from exc
     return target
+
+
+_OPENERS = {".bz2": bz2.open, ".gz": gzip.open, ".xz": lzma.open}
+
+
+def open_text(path, encoding="utf-8", errors="replace"):
+    """Open a text file for reading, plain or compressed (``.gz``, ``.bz2``, ``.xz``, by suffix).
+
+    Parameters
+    ----------
+    path : str or path-like
+    encoding : str, default="utf-8"
+    errors : str, default="replace"
+        How to treat bytes that do not decode, as in :func:`open`.
+
+    Returns
+    -------
+    file : text file object
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.txt.gz")
+    >>> with gzip.open(path, "wt") as f:
+    ...     _ = f.write("hello")
+    >>> open_text(path).read()
+    'hello'
+    """
+    opener = _OPENERS.get(Path(path).suffix, open)
+    return opener(path, "rt", encoding=encoding, errors=errors)

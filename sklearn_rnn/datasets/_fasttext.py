@@ -1,25 +1,14 @@
 """Reader for fastText-format labelled text (Amazon Reviews polarity)."""
 
-import bz2
-import gzip
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ._base import open_text
+
 __all__ = ["load_fasttext"]
 
 _PREFIX = "__label__"
-
-
-def _open_text(path):
-    path = Path(path)
-    if path.suffix == ".bz2":
-        return bz2.open(path, "rt", encoding="utf-8", errors="replace")
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
-    return open(path, encoding="utf-8", errors="replace")
 
 
 def load_fasttext(path, *, max_lines=None, return_X_y=False, as_frame=False):
@@ -70,7 +59,7 @@ def load_fasttext(path, *, max_lines=None, return_X_y=False, as_frame=False):
     (['Great book!', 'Dull.'], array([2, 1]))
     """
     texts, labels = [], []
-    with _open_text(path) as f:
+    with open_text(path) as f:
         for lineno, line in enumerate(f, start=1):
             if max_lines is not None and len(texts) >= max_lines:
                 break
