@@ -1,0 +1,69 @@
+"""TrainingHistoryDisplay draws what the histories hold (Agg backend, artists checked)."""
+
+import matplotlib
+import numpy as np
+import pytest
+from sklearn.pipeline import make_pipeline
+
+from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+from sklearn_rnn.plotting import TrainingHistoryDisplay
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+SMALL = dict(embedding_dim=8, hidden_size=8, batch_size=16, random_state=0)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_one_fit_draws_train_and_validation_loss_and_accuracy(ids_data):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**SMALL, max_epochs=4).fit(X, y)
+    display = TrainingHistoryDisplay.from_estimator(clf)
+    loss_ax, acc_ax = display.axes_
+    assert (loss_ax.get_xlabel(), loss_ax.get_ylabel(), acc_ax.get_ylabel()) == ("epoch", "loss", "accuracy")
+    name = "RecurrentTextClassifier (lstm)"
+    train = display.lines_[(name, "train_loss")]
+    np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_allclose(train.get_ydata(), clf.history_["train_loss"])
+    assert display.lines_[(name, "valid_acc")].get_linestyle() == "--"
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == [f"{name}, training", f"{name}, validation"]
+    assert len(loss_ax.get_lines()) == 2  # no best-epoch marker without early stopping
+
+
+def test_the_restored_epoch_is_marked_and_fits_overlay(ids_data):
+    X, y = ids_data
+    stopped = RecurrentTextClassifier(**SMALL, lr=0.2, max_epochs=30, early_stopping=True, n_iter_no_change=2,
+                                      validation_fraction=0.3).fit(X, y)
+    gru = make_pipeline(SequenceVectorizer(input_type="tokens"),
+                        RecurrentTextClassifier(**SMALL, cell="gru", max_epochs=2)).fit([list(r) for r in X], y)
+    display = TrainingHistoryDisplay.from_estimator([stopped, gru], names=["LSTM", "GRU"])
+    best = int(stopped.history_["valid_loss"].idxmin())
+    assert best < stopped.history_.index[-1]  # early stopping went back
+    assert display.best_epochs == [best, None]
+    loss_ax = display.axes_[0]
+    markers = [line for line in loss_ax.get_lines() if line.get_linestyle() == ":"]
+    assert len(markers) == 1 and markers[0].get_xdata()[0] == best
+    assert {key[0] for key in display.lines_} == {"LSTM", "GRU"}
+    assert display.lines_[("LSTM", "train_loss")].get_color() != display.lines_[("GRU", "train_loss")].get_color()
+    assert f"LSTM, best epoch {best}" in [t.get_text() for t in loss_ax.get_legend().get_texts()]
+
+
+def test_given_axes_and_errors(ids_data):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**SMALL, max_epochs=2).fit(X, y)
+    fig, axes = plt.subplots(2, 1)
+    display = TrainingHistoryDisplay.from_estimator(clf, ax=axes)
+    assert display.figure_ is fig and list(display.axes_) == list(axes)
+    with pytest.raises(ValueError, match="ax must hold two Axes"):
+        TrainingHistoryDisplay.from_estimator(clf, ax=[axes[0]])
+    with pytest.raises(ValueError, match="names has 1 entries for 2 estimators"):
+        TrainingHistoryDisplay.from_estimator([clf, clf], names=["a"])
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        TrainingHistoryDisplay.from_estimator(RecurrentTextClassifier())
