@@ -67,3 +67,20 @@ def test_given_axes_and_errors(ids_data):
 
     with pytest.raises(NotFittedError):
         TrainingHistoryDisplay.from_estimator(RecurrentTextClassifier())
+
+
+def test_scikit_learns_displays_work_on_the_pipelines():
+    from sklearn.metrics import ConfusionMatrixDisplay, PrecisionRecallDisplay, RocCurveDisplay
+
+    docs = ["a great film", "an awful film", "great acting", "awful plot", "great", "awful"] * 10
+    labels = np.array(["pos", "neg"] * 30)
+    model = make_pipeline(SequenceVectorizer(), RecurrentTextClassifier(**SMALL, lr=0.05, max_epochs=8)).fit(docs, labels)
+    matrix = ConfusionMatrixDisplay.from_estimator(model, docs, labels)
+    np.testing.assert_array_equal(matrix.confusion_matrix, [[30, 0], [0, 30]])
+    assert [t.get_text() for t in matrix.ax_.get_xticklabels()] == ["neg", "pos"]
+    roc = RocCurveDisplay.from_estimator(model, docs, labels, pos_label="pos")
+    assert roc.roc_auc == pytest.approx(1.0)
+    np.testing.assert_allclose(roc.line_.get_xdata(), roc.fpr)
+    pr = PrecisionRecallDisplay.from_estimator(model, docs, labels, pos_label="pos")
+    assert pr.average_precision == pytest.approx(1.0)
+    assert pr.line_.get_ydata()[-1] == pytest.approx(1.0)

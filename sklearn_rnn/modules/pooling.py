@@ -59,6 +59,12 @@ class SequencePooling(nn.Module):
             return x.masked_fill(~mask, float("-inf")).amax(dim=1)
         if self.mode == "mean":
             return (x * mask).sum(dim=1) / lengths.unsqueeze(1).to(x.dtype)
-        scores = self.score(x).masked_fill(~mask, float("-inf"))
-        weights = torch.softmax(scores, dim=1)
-        return (weights * x).sum(dim=1)
+        return (self.attention_weights(x, lengths).unsqueeze(-1) * x).sum(dim=1)
+
+    def attention_weights(self, x, lengths):
+        """Softmax weight of each position, (batch, time); 0 on padding. Only for ``'attention'``."""
+        if self.mode != "attention":
+            raise ValueError(f"attention weights need pooling='attention', not {self.mode!r}.")
+        mask = length_mask(lengths, x.shape[1])
+        scores = self.score(x).squeeze(-1).masked_fill(~mask, float("-inf"))
+        return torch.softmax(scores, dim=1)
