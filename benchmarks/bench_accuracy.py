@@ -106,6 +106,7 @@ def main():
     parser.add_argument("--vec", default="{}", help="SequenceVectorizer parameters as JSON (default: defaults)")
     parser.add_argument("--clf", default="{}", help="RecurrentTextClassifier parameters as JSON (default: defaults)")
     parser.add_argument("--quick", action="store_true", help="small subsets, for a smoke test")
+    parser.add_argument("--only", choices=["tfidf", "sklearn_rnn"], help="run one contender only")
     parser.add_argument("--json", help="write the rows to this file")
     args = parser.parse_args()
     vec, clf = json.loads(args.vec), json.loads(args.clf)
@@ -115,7 +116,7 @@ def main():
     rows = []
     for task, n_train, n_test in tasks:
         name = "sms" if task == "sms" else "imdb"
-        for contender in ("tfidf", "sklearn_rnn"):
+        for contender in [args.only] if args.only else ["tfidf", "sklearn_rnn"]:
             for seed in (args.seeds if contender == "sklearn_rnn" else [0]):
                 out = run(name, contender, seed, vec, clf, n_train, n_test)
                 row = {"task": task, "n_train": n_train, "contender": contender, "seed": seed, **out}
