@@ -1,4 +1,6 @@
-"""Compare recurrent nets with feedforward and CNN baselines on IMDB.
+"""
+Compare recurrent nets with feedforward and CNN baselines on IMDB
+=================================================================
 
 Reproduces the notebooks' table on the same settings: vocabulary 8,000,
 length 200, embedding 32, 32 units, rmsprop. For each model it reports the

@@ -1,4 +1,6 @@
-"""The notebooks' regularizer x initializer x optimizer loop, as one GridSearchCV.
+"""
+The notebooks' regularizer x initializer x optimizer grid, as one GridSearchCV
+==============================================================================
 
 3 regularizers (L1(1e-3), L2(1e-3), L1L2(1e-4, 1e-4)) x 5 initializers x 2
 optimizers = 30 candidates, 3-fold cross-validation inside a Pipeline, so the

@@ -1,4 +1,6 @@
-"""Quick start: a SequenceVectorizer + BiGRU pipeline on IMDB.
+"""
+Quick start: a SequenceVectorizer + BiGRU pipeline on IMDB
+==========================================================
 
 Fits on the 25,000 training reviews, prints test accuracy and fit time, and
 classifies two raw sentences. ``--n-train`` trains on a subset.

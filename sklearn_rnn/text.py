@@ -364,9 +364,9 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
 
         Returns
         -------
-        X : TokenIds of shape (n_documents, max_len_)
-            Token ids, padded with 0: an ``ndarray`` that also carries the
-            id space (see :class:`TokenIds`).
+        X : TokenIds of shape (n_documents, n_positions)
+            Token ids, padded with 0, ``max_len_`` columns: an ``ndarray``
+            that also carries the id space (see :class:`TokenIds`).
         """
         validate_parameters(self)
         docs = _check_documents(raw_documents, self.input_type)
@@ -454,9 +454,10 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
 
         Returns
         -------
-        X : TokenIds of shape (n_documents, max_len_)
-            Token ids; unknown tokens are 1 and padding is 0. An ``ndarray``
-            that also carries the id space (see :class:`TokenIds`).
+        X : TokenIds of shape (n_documents, n_positions)
+            Token ids in ``max_len_`` columns; unknown tokens are 1 and
+            padding is 0. An ``ndarray`` that also carries the id space
+            (see :class:`TokenIds`).
         """
         check_is_fitted(self, "vocabulary_")
         docs = _check_documents(raw_documents, self.input_type)

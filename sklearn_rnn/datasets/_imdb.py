@@ -169,11 +169,11 @@ def fetch_imdb(
     is checked against the original's sha256. An archive placed in the data
     home by hand is read as it is.
 
-    =================   ============================
+    ==================  ============================
     Classes             2 (sentiment) or 8 (rating)
     Samples total       50,000
     Samples per subset  25,000
-    =================   ============================
+    ==================  ============================
 
     Parameters
     ----------
