@@ -78,20 +78,18 @@ def main():
         import matplotlib
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
     except ImportError:
         print("matplotlib not installed: no chart (pip install 'sklearn_rnn[plot]')")
     else:
-        fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
-        axes[0].barh(table["model"], table["test accuracy"], color="tab:blue")
-        axes[0].set_xlim(0.4, 1.0)
-        axes[0].set_xlabel("test accuracy")
-        axes[1].barh(table["model"], table["fit seconds"], color="tab:orange")
-        axes[1].set_xlabel(f"fit seconds ({epochs} epochs, {n_train} reviews)")
-        axes[0].invert_yaxis()
-        fig.suptitle("IMDB, vocabulary 8,000, length 200, embedding 32, rmsprop")
-        fig.tight_layout()
-        fig.savefig(f"{args.out}.png", dpi=100)
+        from sklearn_rnn.plotting import ModelComparisonDisplay
+
+        display = ModelComparisonDisplay(names=table["model"], scores=table["test accuracy"],
+                                         fit_times=table["fit seconds"], score_name="test accuracy").plot()
+        display.axes_[0].set_xlim(0.4, 1.0)
+        display.axes_[1].set_xlabel(f"fit seconds ({epochs} epochs, {n_train} reviews)")
+        display.figure_.suptitle("IMDB, vocabulary 8,000, length 200, embedding 32, rmsprop")
+        display.figure_.tight_layout()
+        display.figure_.savefig(f"{args.out}.png", dpi=100)
     print(table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False))
     print(f"wrote {Path(args.out).with_suffix('.csv')} and .png")
 

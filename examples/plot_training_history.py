@@ -50,3 +50,7 @@ for method in ("attention", "occlusion"):
     explanation = explain(models["gru"], texts, method=method)
     print(method)
     print(explanation.pivot_table(index="document", columns="position", values="weight").round(2))
+
+explanation.plot(document=0)
+plt.tight_layout()
+plt.show()

@@ -33,6 +33,37 @@ class Explanation(pd.DataFrame):
     def _constructor(self):
         return Explanation
 
+    def plot(self, document=0, ax=None):
+        """Draw one document's token weights as horizontal bars, tokens in reading order.
+
+        Parameters
+        ----------
+        document : int, default=0
+            Which document (its index in the texts given to :func:`explain`).
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes when None.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            Green bars support the prediction, red bars go against it.
+        """
+        import matplotlib.pyplot as plt
+
+        rows = self[self["document"] == document]
+        if rows.empty:
+            raise ValueError(f"the explanation has no document {document}; it has {sorted(set(self['document']))}.")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 0.3 * len(rows) + 1))
+        labels = [f"{position}: {token}" for position, token in zip(rows["position"], rows["token"])]
+        colors = ["tab:green" if w >= 0 else "tab:red" for w in rows["weight"]]
+        ax.barh(labels, rows["weight"], color=colors)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_xlabel(f"weight ({getattr(self, 'method', 'explain')})")
+        ax.set_title(f"document {document}, predicted {rows['label'].iloc[0]!r}")
+        return ax
+
     def _repr_html_(self):
         parts = []
         scale = float(self["weight"].abs().max()) if len(self) else 1.0
@@ -111,6 +142,7 @@ def explain(pipeline, texts, *, method="auto", batch_size=256):
     aligned, lengths = left_align(np.asarray(ids))
     proba = clf.predict_proba(ids)
     predicted = proba.argmax(axis=1)
+    classes = clf.classes_.tolist()  # plain Python labels, as users gave them
     rows = []
     for doc, (row, length) in enumerate(zip(aligned, lengths)):
         tokens = row[:length]
@@ -121,7 +153,7 @@ def explain(pipeline, texts, *, method="auto", batch_size=256):
         else:
             weights = _occlusion(clf, tokens, predicted[doc], ids.shape[1], batch_size)
         rows.extend({"document": doc, "position": i, "token": vocabulary[t] if t != OOV_ID else "[UNK]",
-                     "weight": float(w), "label": clf.classes_[predicted[doc]]}
+                     "weight": float(w), "label": classes[predicted[doc]]}
                     for i, (t, w) in enumerate(zip(tokens, weights)))
     result = Explanation(rows, columns=["document", "position", "token", "weight", "label"])
     result.method = method

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["TrainingHistoryDisplay"]
+__all__ = ["ModelComparisonDisplay", "TrainingHistoryDisplay"]
 
 
 def _classifier(estimator):
@@ -131,5 +131,134 @@ class TrainingHistoryDisplay:
             panel.set_xlabel("epoch")
             panel.set_ylabel(label)
             panel.legend()
+        self.axes_, self.figure_ = np.asarray(axes), figure
+        return self
+
+
+class ModelComparisonDisplay:
+    """Score and fit time per model, side by side as horizontal bars.
+
+    Build it from a search's ``cv_results_`` (:meth:`from_cv_results`), from
+    fitted models (:meth:`from_estimators`), or from the figures themselves.
+
+    Parameters
+    ----------
+    names : list of str
+        One name per model.
+    scores : array-like of float
+        The score of each model (accuracy, say).
+    fit_times : array-like of float
+        Fit seconds of each model.
+    score_name : str, default="accuracy"
+        The x label of the score panel.
+
+    Attributes
+    ----------
+    axes_ : ndarray of matplotlib Axes
+        The score and the fit-time panels.
+    figure_ : matplotlib Figure
+        The figure holding them.
+    bars_ : dict
+        ``'score'`` and ``'fit_time'`` to the bar containers.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> display = ModelComparisonDisplay(names=["LSTM", "GRU"], scores=[0.86, 0.87], fit_times=[15, 51]).plot()
+    >>> [float(bar.get_width()) for bar in display.bars_["fit_time"]]
+    [15.0, 51.0]
+    """
+
+    def __init__(self, *, names, scores, fit_times, score_name="accuracy"):
+        self.names = list(names)
+        self.scores = np.asarray(scores, dtype=float)
+        self.fit_times = np.asarray(fit_times, dtype=float)
+        self.score_name = score_name
+        if not len(self.names) == len(self.scores) == len(self.fit_times):
+            raise ValueError(f"names, scores and fit_times differ in length: {len(self.names)}, "
+                             f"{len(self.scores)}, {len(self.fit_times)}.")
+
+    @classmethod
+    def from_cv_results(cls, cv_results, *, score="mean_test_score", score_name=None, ax=None):
+        """One bar per candidate of a search: its mean test score and mean fit time.
+
+        Parameters
+        ----------
+        cv_results : dict or pandas.DataFrame
+            A search's ``cv_results_``.
+        score : str, default="mean_test_score"
+            The column to show (``mean_test_<name>`` for multi-metric searches).
+        score_name : str, default=None
+            The x label; by default ``score``.
+        ax : array-like of two Axes, default=None
+
+        Returns
+        -------
+        display : ModelComparisonDisplay
+        """
+        results = cv_results if isinstance(cv_results, dict) else cv_results.to_dict("list")
+        if score not in results:
+            raise ValueError(f"cv_results has no {score!r} column; it has "
+                             f"{sorted(k for k in results if k.startswith('mean_'))}.")
+        names = [", ".join(f"{k.split('__')[-1]}={v!r}" if not hasattr(v, "get_params") else type(v).__name__
+                           for k, v in params.items()) for params in results["params"]]
+        return cls(names=names, scores=results[score], fit_times=results["mean_fit_time"],
+                   score_name=score_name or score).plot(ax=ax)
+
+    @classmethod
+    def from_estimators(cls, estimators, X, y, *, names=None, ax=None):
+        """One bar per fitted model: its ``score(X, y)`` and its training time.
+
+        The fit time is the sum of the classifier's ``history_['dur']``, the
+        seconds its epochs took.
+
+        Parameters
+        ----------
+        estimators : list of fitted classifiers or Pipelines ending in one
+        X, y : the data to score on
+        names : list of str, default=None
+            Bar labels; by default the classifiers' class and cell.
+        ax : array-like of two Axes, default=None
+
+        Returns
+        -------
+        display : ModelComparisonDisplay
+        """
+        classifiers = [_classifier(est) for est in estimators]
+        for clf in classifiers:
+            check_is_fitted(clf, "history_")
+        if names is None:
+            names = [type(c).__name__ + (f" ({c.cell})" if getattr(c, "cell", None) else "") for c in classifiers]
+        return cls(names=names, scores=[est.score(X, y) for est in estimators],
+                   fit_times=[float(c.history_["dur"].sum()) for c in classifiers]).plot(ax=ax)
+
+    def plot(self, ax=None):
+        """Draw the two panels.
+
+        Parameters
+        ----------
+        ax : array-like of two matplotlib Axes, default=None
+            Score and fit-time panels; a new figure when None.
+
+        Returns
+        -------
+        display : ModelComparisonDisplay
+            ``self``, with ``axes_``, ``figure_`` and ``bars_`` set.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            figure, axes = plt.subplots(1, 2, figsize=(12, 0.5 * len(self.names) + 1.5), sharey=True)
+        else:
+            axes = np.asarray(ax).ravel()
+            if axes.size != 2:
+                raise ValueError(f"ax must hold two Axes (score, fit time), got {axes.size}.")
+            figure = axes[0].figure
+        self.bars_ = {"score": axes[0].barh(self.names, self.scores, color="tab:blue"),
+                      "fit_time": axes[1].barh(self.names, self.fit_times, color="tab:orange")}
+        axes[0].set_xlabel(self.score_name)
+        axes[1].set_xlabel("fit seconds")
+        axes[0].invert_yaxis()
         self.axes_, self.figure_ = np.asarray(axes), figure
         return self

@@ -81,3 +81,20 @@ def test_bad_arguments(models):
         explain(models[1], ["superb"], method="attention")
     with pytest.raises(ValueError, match="method must be"):
         explain(models[0], ["superb"], method="gradients")
+
+
+def test_plot_draws_a_bar_per_token_coloured_by_sign(models):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    result = explain(models[1], ["the plot was superb", "dreadful"])
+    ax = result.plot(document=0)
+    bars = ax.patches
+    first = result[result["document"] == 0]
+    assert [b.get_width() for b in bars] == pytest.approx(first["weight"].tolist())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0: the", "1: plot", "2: was", "3: superb"]
+    superb = bars[3]
+    assert superb.get_facecolor()[:3] == matplotlib.colors.to_rgb("tab:green")
+    assert "predicted 'pos'" in ax.get_title()
+    with pytest.raises(ValueError, match="no document 5"):
+        result.plot(document=5)

@@ -84,3 +84,29 @@ def test_scikit_learns_displays_work_on_the_pipelines():
     pr = PrecisionRecallDisplay.from_estimator(model, docs, labels, pos_label="pos")
     assert pr.average_precision == pytest.approx(1.0)
     assert pr.line_.get_ydata()[-1] == pytest.approx(1.0)
+
+
+def test_model_comparison_from_cv_results_and_from_estimators(ids_data):
+    from sklearn.model_selection import GridSearchCV
+
+    from sklearn_rnn.plotting import ModelComparisonDisplay
+
+    X, y = ids_data
+    search = GridSearchCV(RecurrentTextClassifier(**SMALL, max_epochs=2), {"cell": ["lstm", "gru"]}, cv=2).fit(X, y)
+    display = ModelComparisonDisplay.from_cv_results(search.cv_results_)
+    labels = [t.get_text() for t in display.axes_[0].get_yticklabels()]
+    assert labels == ["cell='lstm'", "cell='gru'"]
+    np.testing.assert_allclose([b.get_width() for b in display.bars_["score"]], search.cv_results_["mean_test_score"])
+    np.testing.assert_allclose([b.get_width() for b in display.bars_["fit_time"]], search.cv_results_["mean_fit_time"])
+    assert display.axes_[0].get_xlabel() == "mean_test_score" and display.axes_[1].get_xlabel() == "fit seconds"
+
+    fits = [RecurrentTextClassifier(**SMALL, cell=c, max_epochs=2).fit(X, y) for c in ("rnn", "lstm")]
+    display = ModelComparisonDisplay.from_estimators(fits, X, y)
+    assert [t.get_text() for t in display.axes_[0].get_yticklabels()] == [
+        "RecurrentTextClassifier (rnn)", "RecurrentTextClassifier (lstm)"]
+    assert [b.get_width() for b in display.bars_["score"]] == [f.score(X, y) for f in fits]
+    assert display.bars_["fit_time"][1].get_width() == pytest.approx(fits[1].history_["dur"].sum())
+    with pytest.raises(ValueError, match="has no 'mean_test_f1' column"):
+        ModelComparisonDisplay.from_cv_results(search.cv_results_, score="mean_test_f1")
+    with pytest.raises(ValueError, match="differ in length"):
+        ModelComparisonDisplay(names=["a"], scores=[1, 2], fit_times=[1])
