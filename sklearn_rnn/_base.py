@@ -196,8 +196,8 @@ def _check_whole_numbers(X):
 
 
 def _check_labels(y):
-    values = np.asarray(y) if not hasattr(y, "dtype") else y
-    if getattr(values, "dtype", None) is not None and values.dtype.kind == "f" and np.isnan(values).any():
+    values = np.asarray(y)
+    if values.dtype.kind == "f" and np.isnan(values).any():
         raise ValueError(f"y holds NaN labels (first at row {int(np.flatnonzero(np.isnan(values))[0])}); "
                          "drop those rows or give them a label.")
 

@@ -59,7 +59,7 @@ class _Writer:
         """JSON for a parameter value; ``where`` names it in errors."""
         if value is None or isinstance(value, (bool, str)):
             return value
-        if isinstance(value, (bool, np.bool_)):
+        if isinstance(value, np.bool_):
             return bool(value)
         if isinstance(value, numbers.Integral):
             return int(value)

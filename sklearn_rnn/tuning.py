@@ -83,28 +83,30 @@ def lr_find(estimator, X, y, *, start_lr=1e-6, end_lr=1.0, num_steps=100, stop_f
         net = model.net_
         net.history.new_epoch()
         batches = BucketBatchIterator(train, batch_size=model.batch_size, shuffle=True, random_state=seed)
-        while len(rows) < num_steps:
-            for batch in batches:
-                rate = rates[len(rows)]
-                for group in net.optimizer_.param_groups:
-                    group["lr"] = rate
-                net.history.new_batch()
-                try:
-                    loss = float(net.train_step(batch)["loss"].detach())
-                except FloatingPointError:
-                    loss = np.inf
-                average = smoothing * average + (1 - smoothing) * loss
-                smoothed = average / (1 - smoothing ** (len(rows) + 1))
-                rows.append({"lr": rate, "loss": loss, "smoothed_loss": smoothed})
-                best = min(best, smoothed)
-                if not np.isfinite(loss) or smoothed > stop_factor * best or len(rows) == num_steps:
-                    break
-            last = rows[-1]
-            if not np.isfinite(last["loss"]) or last["smoothed_loss"] > stop_factor * best:
+        for batch in _cycle(batches):
+            rate = rates[len(rows)]
+            for group in net.optimizer_.param_groups:
+                group["lr"] = rate
+            net.history.new_batch()
+            try:
+                loss = float(net.train_step(batch)["loss"].detach())
+            except FloatingPointError:
+                loss = np.inf
+            average = smoothing * average + (1 - smoothing) * loss
+            smoothed = average / (1 - smoothing ** (len(rows) + 1))
+            rows.append({"lr": rate, "loss": loss, "smoothed_loss": smoothed})
+            best = min(best, smoothed)
+            if not np.isfinite(loss) or smoothed > stop_factor * best or len(rows) == num_steps:
                 break
     result = pd.DataFrame(rows)
     result.attrs["suggested_lr"] = _steepest(result)
     return result
+
+
+def _cycle(batches):
+    """The batches over and over, reshuffled each pass, for as long as the caller takes them."""
+    while True:
+        yield from batches
 
 
 def _steepest(result):
