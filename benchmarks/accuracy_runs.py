@@ -39,6 +39,8 @@ fit_s = time.perf_counter() - start
 history = model[-1].history_
 out = {"fit_s": round(fit_s, 1), "epochs": int(len(history)),
        "valid_acc": float(history["valid_acc"].iloc[-1]) if "valid_acc" in history else None,
+       "valid_curve": [round(float(v), 4) for v in history["valid_acc"]] if "valid_acc" in history else None,
+       "epoch_s": [round(float(v), 1) for v in history["dur"]],
        "test_acc": float(model.score(test.data, test.target))}
 with open("/proc/self/status") as f:
     out["peak_rss_mib"] = round(next(int(l.split()[1]) for l in f if l.startswith("VmHWM")) / 1024)

@@ -31,10 +31,9 @@ def main():
     docs, y = data.data[: args.n_samples], data.target[: args.n_samples]
     pipe = Pipeline([
         ("vec", SequenceVectorizer(max_features=5000, max_len=150)),
-        # n_threads=1 so that n_jobs workers do not oversubscribe the cores
+        # n_threads=None: inside n_jobs workers each fit uses its worker's share of the cores
         ("clf", RecurrentTextClassifier(cell="lstm", embedding_dim=32, hidden_size=32, max_epochs=3,
-                                        validation_fraction=0.0, n_threads=1 if args.n_jobs != 1 else None,
-                                        random_state=0)),
+                                        validation_fraction=0.0, random_state=0)),
     ])
     grid = [
         {"clf__regularizer": ["l1", "l2"], "clf__alpha": [1e-3]},

@@ -161,6 +161,45 @@ class _BestWeights(Callback):
         return {**self.__dict__, "best_state_": None, "estimator": None}
 
 
+class _OneCycle(Callback):
+    """One-cycle learning rate over the fit's epochs, set before every training batch.
+
+    The rate rises from ``lr / 25`` to ``lr`` along a half cosine over the
+    first 30% of the steps, then falls along a half cosine to ``lr / 1e4``
+    (the shape of :class:`torch.optim.lr_scheduler.OneCycleLR`). The count of
+    steps is the fit's epochs times its training batches; each ``fit`` or
+    ``warm_start`` call runs a whole cycle.
+    """
+
+    def __init__(self, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
+        self.pct_start, self.div_factor, self.final_div_factor = pct_start, div_factor, final_div_factor
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        batches = -(-len(X) // net.batch_size)
+        self.total_ = max(1, batches * net.max_epochs)
+        self.step_ = 0
+
+    def rate(self, step):
+        """The rate at ``step`` (0-based) of the cycle."""
+        peak = self.lr_
+        start, end = peak / self.div_factor, peak / self.div_factor / self.final_div_factor
+        progress = min(step / max(1, self.total_ - 1), 1.0)
+        if progress < self.pct_start:
+            return start + (peak - start) * (1 - np.cos(np.pi * progress / self.pct_start)) / 2
+        down = (progress - self.pct_start) / (1 - self.pct_start)
+        return end + (peak - end) * (1 + np.cos(np.pi * down)) / 2
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if not training:
+            return
+        if self.step_ == 0:
+            self.lr_ = net.lr
+        rate = self.rate(self.step_)
+        for group in net.optimizer_.param_groups:
+            group["lr"] = rate
+        self.step_ += 1
+
+
 def _discard(*args, **kwargs):
     """A sink for skorch messages; module-level so that fitted nets pickle."""
 
@@ -242,6 +281,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         "optimizer": [Options(OPTIMIZERS), Subclass(torch.optim.Optimizer, "a torch.optim.Optimizer subclass")],
         "optimizer_params": ["dict", None],
         "lr": [Interval(Real, 0, None, closed="neither")],
+        "lr_schedule": [Options({"constant", "onecycle"})],
         "regularizer": [Options(REGULARIZERS), "callable", None],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
@@ -387,6 +427,8 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             monitor = "valid_loss" if has_valid else "train_loss"
             callbacks.append(("early_stopping", EarlyStopping(monitor=monitor, patience=self.n_iter_no_change,
                                                               load_best=True, sink=_discard)))
+        if self.lr_schedule == "onecycle":
+            callbacks.append(("lr_schedule", _OneCycle()))
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
         if self.verbose:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import torch
 
 from ._heap import retain_heap
+from ._parallel import resolve_threads
 
 __all__ = ["config_context", "get_config", "set_config", "runtime", "flush_denormal_enabled"]
 
@@ -206,7 +207,9 @@ def runtime(n_threads=None, seed=None, training=False):
     ----------
     n_threads : int, default=None
         Torch intra-op threads of the calling thread inside the block; None
-        leaves them alone.
+        leaves them alone. Inside a joblib or Dask worker the count is
+        capped to the worker's share of the cores, and None means that
+        share (see :func:`sklearn_rnn._parallel.resolve_threads`).
     seed : int, default=None
         Seed torch's generator inside the block; its state is restored when
         the last seeded block of the process closes. None leaves it alone.
@@ -223,6 +226,7 @@ def runtime(n_threads=None, seed=None, training=False):
     >>> inside, flush_denormal_enabled() == before
     (True, True)
     """
+    n_threads = resolve_threads(n_threads)
     config = get_config()
     previous_threads = torch.get_num_threads()
     previous_flush = flush_denormal_enabled()

@@ -36,7 +36,12 @@ _TRAINING_PARAMS = """\
         ``{'momentum': 0.9}`` for ``'sgd'``; they win over the defaults
         above. Keys the optimizer does not take are an error at ``fit``.
     lr : float, default=1e-3
-        Learning rate.
+        Learning rate (the peak rate with ``lr_schedule='onecycle'``).
+    lr_schedule : {'constant', 'onecycle'}, default='constant'
+        ``'constant'`` keeps ``lr`` throughout. ``'onecycle'`` sets the rate
+        before every batch: it rises from ``lr / 25`` to ``lr`` over the
+        first 30% of the ``max_epochs`` epochs and anneals to ``lr / 1e4``
+        by the last (Smith's one-cycle policy, as fastai uses it).
     regularizer : {'l1', 'l2', 'l1_l2'}, callable or None, default=None
         Penalty added to the training loss (so L1 stays L1 under Adam), over
         every weight matrix except the embedding; biases are not penalized.
@@ -95,8 +100,10 @@ _TRAINING_PARAMS = """\
         Where to train; ``'auto'`` takes CUDA when available.
     n_threads : int, default=None
         Torch threads of the calling thread during fit/predict (restored
-        afterwards); set it to 1 when a grid search runs with ``n_jobs`` > 1.
-        None leaves torch's setting. See :func:`sklearn_rnn.set_config` for
+        afterwards). None leaves torch's setting. Inside a joblib or Dask
+        worker (a grid search with ``n_jobs`` > 1), None means the worker's
+        share of the cores and a larger count is cut to that share, with a
+        warning: more threads than cores slow a search tens of times. See :func:`sklearn_rnn.set_config` for
         the other runtime measures.
     precision : {'float32', 'bfloat16'}, default='float32'
         ``'bfloat16'`` computes the forward pass under bfloat16 autocast
@@ -218,7 +225,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
     def __init__(self, *, cell="lstm", bidirectional=False, hidden_size=128, pooling="last", embedding_dim=128,
                  ngram_buckets=0, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
                  dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
-                 lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
+                 lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=3, class_weight=None, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
                  n_threads=None, precision="float32", verbose=0, warm_start=False):
@@ -237,6 +244,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.optimizer = optimizer
         self.optimizer_params = optimizer_params
         self.lr = lr
+        self.lr_schedule = lr_schedule
         self.regularizer = regularizer
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -314,7 +322,7 @@ class FeedForwardTextClassifier(BaseTextClassifier):
     @check_keywords
     def __init__(self, *, pooling="mean", embedding_dim=32, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
                  dropout=0.0, dense_layers=(64,), activation="relu", optimizer="adam", optimizer_params=None,
-                 lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
+                 lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=3, class_weight=None, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
                  n_threads=None, precision="float32", verbose=0, warm_start=False):
@@ -329,6 +337,7 @@ class FeedForwardTextClassifier(BaseTextClassifier):
         self.optimizer = optimizer
         self.optimizer_params = optimizer_params
         self.lr = lr
+        self.lr_schedule = lr_schedule
         self.regularizer = regularizer
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -409,7 +418,7 @@ class ConvTextClassifier(BaseTextClassifier):
     def __init__(self, *, filters=128, kernel_size=3, cell=None, hidden_size=64, embedding_dim=128,
                  embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
                  dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
-                 lr=1e-3, regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
+                 lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=3, class_weight=None, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
                  n_threads=None, precision="float32", verbose=0, warm_start=False):
@@ -427,6 +436,7 @@ class ConvTextClassifier(BaseTextClassifier):
         self.optimizer = optimizer
         self.optimizer_params = optimizer_params
         self.lr = lr
+        self.lr_schedule = lr_schedule
         self.regularizer = regularizer
         self.alpha = alpha
         self.l1_ratio = l1_ratio

@@ -9,6 +9,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
+from skorch.callbacks import Callback
 
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn import _hardware
@@ -176,7 +177,7 @@ def test_every_parameter_survives_clone():
     values = dict(cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12, ngram_buckets=99,
                   embedding_weights=np.ones((5, 12)), freeze_embedding=True, spatial_dropout=0.1, dropout=0.2,
                   dense_layers=(7,), activation="tanh", optimizer="sgd", optimizer_params={"momentum": 0.3},
-                  lr=0.02, regularizer="l2", alpha=0.1, l1_ratio=0.2, initializer="orthogonal", batch_size=9,
+                  lr=0.02, lr_schedule="onecycle", regularizer="l2", alpha=0.1, l1_ratio=0.2, initializer="orthogonal", batch_size=9,
                   max_epochs=4, clip_grad_norm=2.0, early_stopping=True, validation_fraction=0.3,
                   n_iter_no_change=5, class_weight={0: 2.0}, callbacks=[], checkpoint_dir="ckpt", random_state=3,
                   device="auto",
@@ -189,6 +190,28 @@ def test_every_parameter_survives_clone():
             np.testing.assert_array_equal(params[name], value)
         else:
             assert params[name] == value, name
+
+
+class _RecordRate(Callback):
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training:
+            net.history.record_batch("rate", net.optimizer_.param_groups[0]["lr"])
+
+
+@pytest.mark.parametrize("schedule", ["constant", "onecycle"])
+def test_lr_schedule_sets_the_rate_of_every_batch(ids_data, schedule):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**{**SMALL, "max_epochs": 5, "batch_size": 8}, lr_schedule=schedule,
+                                  validation_fraction=0.0, callbacks=[_RecordRate()]).fit(X, y)
+    rates = np.array([rate for epoch in clf.net_.history for rate in (b["rate"] for b in epoch["batches"])])
+    assert len(rates) == 5 * 10  # 80 rows in batches of 8, 5 epochs
+    if schedule == "constant":
+        np.testing.assert_allclose(rates, 0.01)
+        return
+    peak = int(np.argmax(rates))
+    assert rates[peak] == pytest.approx(0.01, rel=1e-3) and peak == pytest.approx(0.3 * len(rates), abs=1)
+    assert rates[0] == pytest.approx(0.01 / 25) and rates[-1] == pytest.approx(0.01 / 25 / 1e4)
+    assert (np.diff(rates[:peak + 1]) > 0).all() and (np.diff(rates[peak:]) < 0).all()
 
 
 def test_optimizer_params_the_optimizer_does_not_take_name_the_parameter(ids_data):

@@ -43,3 +43,13 @@ def test_grid_search_example(imdb_home, tmp_path):
     results = pd.read_csv(out_csv)
     assert len(results) == 30
     assert set(results["param_clf__regularizer"]) == {"l1", "l2", "l1_l2"}
+
+
+def test_distributed_grid_search_example(imdb_home, tmp_path):
+    pytest.importorskip("distributed", reason="dask[distributed] is not installed (the 'dask' extra)")
+    out = run("distributed_grid_search.py", "--n-samples", "60", "--quick", "--compare", "--out",
+              str(tmp_path / "dask.csv"), home=imdb_home, cwd=tmp_path)
+    assert "Dask, 2 workers: 36 fits" in out and "1 process: 36 fits" in out
+    difference = float(out.split("largest score difference ")[1].split()[0])
+    assert difference < 1e-6  # the same scores as the in-process search
+    assert len(pd.read_csv(tmp_path / "dask.csv")) == 12
