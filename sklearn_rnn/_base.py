@@ -41,7 +41,7 @@ from ._validation import (
 from .modules.head import ACTIVATIONS
 from .regularization import INITIALIZERS, REGULARIZERS, initialize_weights, penalized_weights, weight_penalty
 from .text import TokenIds
-from .training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align
+from .training import ID_DTYPES, BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align
 
 __all__ = ["BaseTextClassifier"]
 
@@ -315,7 +315,9 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         _check_whole_numbers(X)
         if not isinstance(y, str):
             _check_labels(y)
-        out = validate_data(self, X, y, dtype=np.int64, reset=reset, ensure_min_features=1)
+        # Signed integer ids keep their dtype (int32 from the vectorizer): no int64 copy of the
+        # whole matrix is made; batches are cast when they are taken (SequenceDataset).
+        out = validate_data(self, X, y, dtype=list(ID_DTYPES), reset=reset, ensure_min_features=1)
         X = out[0] if isinstance(out, tuple) else out
         check_non_negative(X, f"{type(self).__name__} (token ids in X)")
         if source is not None and X.shape[1] != source.width:

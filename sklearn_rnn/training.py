@@ -11,7 +11,11 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-__all__ = ["SequenceDataset", "BucketBatchIterator", "SortedBatchIterator", "left_align"]
+__all__ = ["ID_DTYPES", "SequenceDataset", "BucketBatchIterator", "SortedBatchIterator", "left_align"]
+
+# Dtypes token ids are kept in from validation to batching; others are cast to
+# the first (int64). Unsigned types are cast: torch indexes with signed ones.
+ID_DTYPES = (np.int64, np.int32, np.int16, np.int8)
 
 
 def left_align(X):
@@ -26,8 +30,9 @@ def left_align(X):
 
     Returns
     -------
-    aligned : ndarray of int64, same shape
-        Ids first, then padding.
+    aligned : ndarray, same shape
+        Ids first, then padding; of ``X``'s dtype when it is one of
+        :data:`ID_DTYPES`, else int64.
     lengths : ndarray of int64 of shape (n_samples,)
         Number of ids per row, at least 1: an empty row reads one padding
         token, whose embedding is zero, so it still gets a prediction.
@@ -42,7 +47,9 @@ def left_align(X):
     >>> lengths
     array([2, 2, 1])
     """
-    X = np.asarray(X, dtype=np.int64)
+    X = np.asarray(X)
+    if X.dtype not in ID_DTYPES:
+        X = X.astype(np.int64)
     valid = X != 0
     lengths = valid.sum(axis=1)
     width = X.shape[1]
@@ -82,7 +89,9 @@ class SequenceDataset(torch.utils.data.Dataset):
     Parameters
     ----------
     ids : ndarray of shape (n_samples, n_positions)
-        Left-aligned ids, see :func:`left_align`.
+        Left-aligned ids, see :func:`left_align`. They are kept in their
+        integer dtype (no copy for the dtypes of :data:`ID_DTYPES`); each
+        batch is cast to int64 when it is taken.
     lengths : ndarray of shape (n_samples,)
         Row lengths (>= 1).
     y : ndarray of shape (n_samples,), default=None
@@ -109,7 +118,8 @@ class SequenceDataset(torch.utils.data.Dataset):
     """
 
     def __init__(self, ids, lengths, y=None, sample_weight=None, min_width=1, width_multiple=16):
-        self.ids = torch.as_tensor(ids, dtype=torch.long)
+        ids = np.asarray(ids)
+        self.ids = torch.as_tensor(ids if ids.dtype in ID_DTYPES else ids.astype(np.int64))
         self.lengths = torch.as_tensor(lengths, dtype=torch.long)
         self.y = None if y is None else torch.as_tensor(y)
         self.sample_weight = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32)
@@ -124,7 +134,7 @@ class SequenceDataset(torch.utils.data.Dataset):
         lengths = self.lengths[index]
         width = int(lengths.max()) if len(lengths) else 1
         width = max(min(-(-width // self.width_multiple) * self.width_multiple, self.ids.shape[1]), self.min_width)
-        ids = self.ids[index, :width]
+        ids = self.ids[index, :width].long()
         if ids.shape[1] < width:  # shorter than a convolution kernel: pad
             ids = torch.nn.functional.pad(ids, (0, width - ids.shape[1]))
         y = self.y[index] if self.y is not None else torch.zeros(len(index))

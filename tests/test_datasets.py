@@ -236,3 +236,37 @@ def test_load_fasttext_string_labels_and_bad_lines(tmp_path):
     path.write_text("__label__pos good\nno label here\n")
     with pytest.raises(ValueError, match="line 2"):
         load_fasttext(path)
+
+
+@pytest.mark.parametrize("suffix", ["", ".bz2"])
+def test_load_fasttext_in_chunks_reads_lazily(tmp_path, suffix, monkeypatch):
+    lines = [f"__label__{1 + i % 2} review number {i}\n" for i in range(10)]
+    path = tmp_path / ("train.ft.txt" + suffix)
+    data = "".join(lines).encode()
+    path.write_bytes(bz2.compress(data) if suffix else data)
+    chunks = load_fasttext(path, chunksize=4, return_X_y=True)
+    assert not isinstance(chunks, tuple)  # an iterator, not one result
+    sizes, texts, targets = [], [], []
+    for X, y in chunks:
+        sizes.append(len(X))
+        texts += X
+        targets += y.tolist()
+    assert sizes == [4, 4, 2]
+    whole = load_fasttext(path, return_X_y=True)
+    assert texts == whole[0] and targets == whole[1].tolist()
+    assert [len(b.data) for b in load_fasttext(path, chunksize=3, max_lines=7)] == [3, 3, 1]
+
+    # Lazy: the first chunk comes before the file's bad line is read.
+    data = ("".join(lines[:4]) + "no label here\n").encode()
+    path.write_bytes(bz2.compress(data) if suffix else data)
+    chunks = load_fasttext(path, chunksize=4, return_X_y=True)
+    assert len(next(chunks)[0]) == 4
+    with pytest.raises(ValueError, match="line 5"):
+        next(chunks)
+
+
+def test_load_fasttext_chunksize_errors(tmp_path):
+    with pytest.raises(ValueError, match="chunksize must be a positive integer"):
+        load_fasttext(tmp_path / "x.txt", chunksize=0)
+    with pytest.raises(FileNotFoundError):
+        load_fasttext(tmp_path / "missing.txt", chunksize=10)

@@ -64,3 +64,39 @@ def test_sample_weight_travels_with_its_rows(rng):
     np.testing.assert_allclose(part[[0, 1]][0]["sample_weight"].numpy(), [0.7, 0.3], rtol=1e-6)
     assert part.y.tolist() == [7, 3]
     assert "sample_weight" not in data[[0]][0]
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
+def test_ids_keep_their_integer_dtype_until_a_batch_is_taken(dtype):
+    X = np.array([[0, 0, 5, 6], [7, 0, 8, 0], [0, 0, 0, 0]], dtype=dtype)
+    aligned, lengths = left_align(X)
+    assert aligned.dtype == dtype
+    data = SequenceDataset(aligned, lengths, width_multiple=1)
+    assert data.ids.dtype == torch.from_numpy(aligned).dtype  # shared, not copied to int64
+    batch, _ = data[[0, 1]]
+    assert batch["ids"].dtype == torch.int64
+    assert batch["ids"].tolist() == [[5, 6], [7, 8]]
+    unsigned, _ = left_align(X.astype(np.uint16))
+    assert unsigned.dtype == np.int64  # torch does not index with unsigned types: cast once
+
+
+def test_fit_makes_no_int64_copy_of_int32_ids():
+    import tracemalloc
+
+    from sklearn_rnn import RecurrentTextClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.randint(1, 500, size=(4000, 200)).astype(np.int32)
+    X[:, 150:] = 0
+    y = rng.randint(0, 2, 4000)
+    clf = RecurrentTextClassifier(hidden_size=4, embedding_dim=4)
+    tracemalloc.start()
+    try:
+        (ids, _), _ = clf._validate_ids(X, y)
+        dataset = clf._dataset(ids)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert dataset.ids.dtype == torch.int32
+    # One aligned int32 copy plus boolean masks; an int64 copy alone would be 2 * X.nbytes.
+    assert peak < 1.9 * X.nbytes, peak / X.nbytes

@@ -1,5 +1,8 @@
 """Reader for fastText-format labelled text (Amazon Reviews polarity)."""
 
+import os
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
@@ -11,7 +14,7 @@ __all__ = ["load_fasttext"]
 _PREFIX = "__label__"
 
 
-def load_fasttext(path, *, max_lines=None, return_X_y=False, as_frame=False):
+def load_fasttext(path, *, max_lines=None, chunksize=None, return_X_y=False, as_frame=False):
     """Load a ``__label__N text`` file, plain, ``.bz2`` or ``.gz``.
 
     This is the format of the Amazon Reviews polarity files
@@ -25,6 +28,12 @@ def load_fasttext(path, *, max_lines=None, return_X_y=False, as_frame=False):
     max_lines : int, default=None
         Read only the first ``max_lines`` reviews (the Amazon training file
         holds 3.6 million).
+    chunksize : int, default=None
+        Read the file lazily: return an iterator of results (each a Bunch,
+        or ``(data, target)`` with ``return_X_y``) of at most ``chunksize``
+        reviews, in file order, holding only one chunk in memory at a time.
+        This is the input of an out-of-core loop over ``partial_fit``. Each
+        chunk decides on its own whether its labels are integers.
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
     as_frame : bool, default=False
@@ -32,7 +41,7 @@ def load_fasttext(path, *, max_lines=None, return_X_y=False, as_frame=False):
 
     Returns
     -------
-    data : :class:`~sklearn.utils.Bunch`
+    data : :class:`~sklearn.utils.Bunch`, or an iterator of them with ``chunksize``
         data : list of str or pandas Series
             The texts, without the label prefix.
         target : ndarray of shape (n_samples,) or pandas Series
@@ -57,11 +66,40 @@ def load_fasttext(path, *, max_lines=None, return_X_y=False, as_frame=False):
     ...     _ = f.write("__label__2 Great book!\\n__label__1 Dull.\\n")
     >>> load_fasttext(path, return_X_y=True)
     (['Great book!', 'Dull.'], array([2, 1]))
+    >>> [X for X, y in load_fasttext(path, chunksize=1, return_X_y=True)]
+    [['Great book!'], ['Dull.']]
     """
+    if chunksize is not None:
+        if isinstance(chunksize, bool) or not isinstance(chunksize, Integral) or chunksize < 1:
+            raise ValueError(f"chunksize must be a positive integer or None, got {chunksize!r}.")
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"No such file: {path}")
+        return _chunks(path, max_lines, chunksize, return_X_y, as_frame)
     texts, labels = [], []
+    for label, text in _records(path, max_lines):
+        labels.append(label)
+        texts.append(text)
+    return _pack(path, texts, labels, return_X_y, as_frame)
+
+
+def _chunks(path, max_lines, chunksize, return_X_y, as_frame):
+    texts, labels = [], []
+    for label, text in _records(path, max_lines):
+        labels.append(label)
+        texts.append(text)
+        if len(texts) == chunksize:
+            yield _pack(path, texts, labels, return_X_y, as_frame)
+            texts, labels = [], []
+    if texts:
+        yield _pack(path, texts, labels, return_X_y, as_frame)
+
+
+def _records(path, max_lines):
+    """``(label, text)`` of each review line, read lazily."""
+    count = 0
     with open_text(path) as f:
         for lineno, line in enumerate(f, start=1):
-            if max_lines is not None and len(texts) >= max_lines:
+            if max_lines is not None and count >= max_lines:
                 break
             line = line.rstrip("\r\n")
             if not line.strip():
@@ -72,8 +110,11 @@ def load_fasttext(path, *, max_lines=None, return_X_y=False, as_frame=False):
                     f"{line[:60]!r}."
                 )
             label, _, text = line[len(_PREFIX):].partition(" ")
-            labels.append(label)
-            texts.append(text)
+            count += 1
+            yield label, text
+
+
+def _pack(path, texts, labels, return_X_y, as_frame):
     if all(label.lstrip("-").isdigit() for label in labels):
         target = np.asarray([int(label) for label in labels], dtype=np.int64)
     else:
