@@ -41,7 +41,7 @@ from ._validation import (
 from .modules.head import ACTIVATIONS
 from .regularization import INITIALIZERS, REGULARIZERS, initialize_weights, penalized_weights, weight_penalty
 from .text import TokenIds
-from .training import ID_DTYPES, BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align
+from .training import ID_DTYPES, BucketBatchIterator, SequenceDataset, SortedBatchIterator
 
 __all__ = ["BaseTextClassifier"]
 
@@ -146,8 +146,8 @@ class _BestWeights(Callback):
         return self
 
     def on_epoch_end(self, net, **kwargs):
-        score = net.history[-1, self.monitor]
-        if not score < self.best_score_:
+        score = net.history[-1].get(self.monitor)
+        if score is None or not score < self.best_score_:  # partial_fit after a fit has no valid_loss
             return
         self.best_score_, self.best_epoch_ = score, net.history[-1, "epoch"]
         self.best_state_ = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
@@ -346,8 +346,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             )
 
     def _dataset(self, X, y=None, sample_weight=None):
-        ids, lengths = left_align(X)
-        return SequenceDataset(ids, lengths, y, sample_weight=sample_weight, min_width=self._min_width())
+        return SequenceDataset.from_ids(X, y, sample_weight=sample_weight, min_width=self._min_width())
 
     def _split(self, dataset, y, seed):
         if self.validation_fraction == 0:
@@ -412,7 +411,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             )
         return optimizer, params
 
-    def _callbacks(self, has_valid):
+    def _callbacks(self, has_valid, stopping=True):
         callbacks = [("train_acc", EpochScoring("accuracy", on_train=True, name="train_acc", lower_is_better=False))]
         if self.regularizer is not None:
             callbacks.append(("train_penalty", PassthroughScoring("train_penalty", on_train=True)))
@@ -425,7 +424,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             checkpoint = os.path.join(self.checkpoint_dir, "checkpoint.safetensors")
         callbacks.append(("best_weights", _BestWeights("valid_loss" if has_valid else "train_loss", self,
                                                        checkpoint)))
-        if self.early_stopping:
+        if self.early_stopping and stopping:
             monitor = "valid_loss" if has_valid else "train_loss"
             callbacks.append(("early_stopping", EarlyStopping(monitor=monitor, patience=self.n_iter_no_change,
                                                               load_best=True, sink=_discard)))
@@ -437,7 +436,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks + list(self.callbacks or [])
 
-    def _build_net(self, valid, seed, device, precision, class_weight):
+    def _build_net(self, valid, seed, device, precision, class_weight, stopping=True):
         """The skorch net, not yet initialized; ``class_weight`` is a weight per encoded class or None."""
         optimizer, optimizer_params = self._optimizer()
         penalty = None if self.regularizer is None else _Penalty(self.regularizer, self.alpha, self.l1_ratio)
@@ -458,7 +457,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             iterator_train__random_state=np.random.RandomState(seed),
             iterator_valid=SortedBatchIterator,
             train_split=None if valid is None else predefined_split(valid),
-            callbacks=self._callbacks(valid is not None),
+            callbacks=self._callbacks(valid is not None, stopping),
             callbacks__print_log=PrintLog if self.verbose else None,
             classes=np.arange(self.n_classes_),
             device=device,
@@ -555,11 +554,113 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         train, valid = self._split(dataset, y_enc, seed)
         return warm, train, valid, seed, self._class_weights(y_enc)
 
-    def _new_net(self, valid, seed, class_weight):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One pass over a chunk of data, in scikit-learn's out-of-core convention.
+
+        Each call trains one epoch on ``(X, y)`` alone, so a corpus larger than
+        memory is learnt chunk by chunk (see
+        :func:`~sklearn_rnn.datasets.load_fasttext` with ``chunksize``). As
+        with :class:`~sklearn.linear_model.SGDClassifier`, ``classes`` is
+        required on the first call. The id space is fixed by the first call:
+        give every chunk the output of one fitted
+        :class:`~sklearn_rnn.SequenceVectorizer` (fit it on a sample, or pass
+        it a ``vocabulary``). ``partial_fit`` never holds out a validation
+        set and never stops early; ``max_epochs``, ``early_stopping`` and
+        ``validation_fraction`` apply to :meth:`fit` only. A call after
+        :meth:`fit` goes on training the fitted net; :meth:`fit` after
+        ``partial_fit`` starts again (unless ``warm_start``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids of the chunk.
+        y : array-like of shape (n_samples,)
+            Labels of the chunk; each must be one of ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            Every label the stream holds. Required on the first call; on
+            later calls it may be given again and must be the same.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample's loss.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one more epoch.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_rnn import RecurrentTextClassifier
+        >>> rng = np.random.RandomState(0)
+        >>> clf = RecurrentTextClassifier(hidden_size=8, embedding_dim=8, random_state=0)
+        >>> for _ in range(3):
+        ...     X = rng.randint(1, 20, size=(32, 6))
+        ...     clf = clf.partial_fit(X, (X == 5).any(axis=1), classes=[False, True])
+        >>> len(clf.history_), clf.classes_.tolist()
+        (3, [False, True])
+        """
+        validate_parameters(self)
+        first = not hasattr(self, "net_")
+        if first and classes is None:
+            raise ValueError(f"classes must be passed on the first call to {type(self).__name__}.partial_fit: "
+                             "every label of the stream, since a chunk may not hold them all.")
+        if self.class_weight == "balanced":
+            raise ValueError("class_weight='balanced' needs every label at once and is not supported by "
+                             "partial_fit; pass a dict, for example from sklearn.utils.class_weight."
+                             "compute_class_weight('balanced', classes=classes, y=y_sample).")
+        (X, y), source = self._validate_ids(X, y, reset=first)
+        sample_weight = _check_sample_weight(sample_weight, len(y))
+        check_classification_targets(y)
+        if classes is not None:
+            classes = np.unique(np.asarray(classes))
+            if not first and not np.array_equal(classes, self.classes_):
+                raise ValueError(f"classes={classes.tolist()} differs from the classes of the first call, "
+                                 f"{self.classes_.tolist()}.")
+        if first:
+            self._encoder = LabelEncoder().fit(classes)
+            self.classes_ = self._encoder.classes_
+            self.n_classes_ = len(self.classes_)
+            if self.n_classes_ < 2:
+                raise ValueError(f"classes must hold at least 2 labels, got {self.classes_.tolist()}.")
+            self.n_tokens_ = self._n_tokens(X, source)
+            self.vocabulary_fingerprint_ = None if source is None else source.fingerprint
+            self._partial_calls = 0
+        else:
+            self._check_id_space(X, source)
+        unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
+        if unseen:
+            raise ValueError(f"y holds labels {sorted(unseen, key=str)} that are not in classes "
+                             f"{self.classes_.tolist()}.")
+        y_enc = self._encoder.transform(y)
+        # Each call draws its own batch order and dropout masks, reproducibly from random_state.
+        self._partial_calls = getattr(self, "_partial_calls", 0) + 1
+        seed = (check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+                + self._partial_calls) % np.iinfo(np.int32).max
+        torch_seed = None if self.random_state is None else seed
+        dataset = self._dataset(X, y_enc, sample_weight)
+        with runtime(self.n_threads, seed=torch_seed, training=True):
+            if first:
+                self._new_net(None, seed, self._class_weights(y_enc), stopping=False)
+                self.net_.partial_fit(dataset, None, epochs=1)
+            else:
+                # After fit: no validation set, and fit's early stopping is off for this pass only.
+                self.net_.set_params(train_split=None)
+                kept = self.net_.callbacks_
+                self.net_.callbacks_ = [(name, cb) for name, cb in kept if name != "early_stopping"]
+                try:
+                    self.net_.partial_fit(dataset, None, epochs=1)
+                finally:
+                    self.net_.callbacks_ = kept
+        if getattr(self.net_, "interrupted_", False):
+            self._keep_best_after_interrupt()
+        self.history_ = self._history_frame()
+        return self
+
+    def _new_net(self, valid, seed, class_weight, stopping=True):
         """Build and initialize ``net_`` (inside the fit's runtime block: initialization draws from torch's RNG)."""
         device = self._resolve_device()
         self.precision_ = resolve_precision(self.precision, device, type(self).__name__)
-        self.net_ = self._build_net(valid, seed, device, self.precision_, class_weight)
+        self.net_ = self._build_net(valid, seed, device, self.precision_, class_weight, stopping)
         self.net_.initialize()
         if self.initializer != "default":
             initialize_weights(self.net_.module_, self.initializer)

@@ -437,6 +437,11 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
 
         self.vocabulary_ = {tok: i + 2 for i, (tok, _, _) in enumerate(candidates)}
         self.n_tokens_ = len(self.vocabulary_) + 2
+        largest = int(np.iinfo(self.dtype).max)
+        if self.n_tokens_ - 1 > largest:  # a narrower dtype would wrap ids round silently
+            raise ValueError(
+                f"dtype={np.dtype(self.dtype).name} holds ids up to {largest}, but this vocabulary needs ids up to "
+                f"{self.n_tokens_ - 1}: use a wider dtype (np.int32) or max_features <= {largest - 1}.")
         self.vocabulary_fingerprint_ = vocabulary_fingerprint(self.vocabulary_)
         remap = np.full(len(tokens), OOV_ID, dtype=np.int32)
         prov_ids = np.fromiter((j for _, _, j in candidates), dtype=np.int64, count=len(candidates))

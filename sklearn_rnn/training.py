@@ -74,12 +74,14 @@ def left_align(X):
 
 
 class SequenceDataset(torch.utils.data.Dataset):
-    """Left-aligned ids, lengths and optional targets, indexed by whole batches.
+    """Token ids stored ragged (a flat token array plus row offsets), indexed by whole batches.
 
-    ``dataset[indices]`` returns ``({'ids', 'lengths'}, y)`` with ids trimmed
-    to the longest row of the batch, rounded up to a multiple of
-    ``width_multiple``, so that almost no step runs on columns that are
-    padding in every row.
+    Memory follows the tokens, not ``n_samples * n_positions``: a row keeps
+    its ids and nothing of its padding, in the ids' own integer dtype.
+    ``dataset[indices]`` returns ``({'ids', 'lengths'}, y)`` with the rows
+    left-aligned in an int64 matrix as wide as the longest row of the batch,
+    rounded up to a multiple of ``width_multiple``, so that almost no step
+    runs on columns that are padding in every row.
 
     The rounding bounds the number of distinct batch shapes: oneDNN builds and
     caches LSTM kernels, with scratch memory of their own, for every shape it
@@ -89,9 +91,8 @@ class SequenceDataset(torch.utils.data.Dataset):
     Parameters
     ----------
     ids : ndarray of shape (n_samples, n_positions)
-        Left-aligned ids, see :func:`left_align`. They are kept in their
-        integer dtype (no copy for the dtypes of :data:`ID_DTYPES`); each
-        batch is cast to int64 when it is taken.
+        Left-aligned ids, see :func:`left_align`; row ``i`` is read up to
+        ``lengths[i]``. Use :meth:`from_ids` for ids padded anywhere.
     lengths : ndarray of shape (n_samples,)
         Row lengths (>= 1).
     y : ndarray of shape (n_samples,), default=None
@@ -102,13 +103,23 @@ class SequenceDataset(torch.utils.data.Dataset):
     min_width : int, default=1
         Never trim below this many columns (a convolution needs its width).
     width_multiple : int, default=16
-        Round batch widths up to a multiple of this, never past the width
-        of ``ids``.
+        Round batch widths up to a multiple of this, never past
+        ``n_positions``.
+
+    Attributes
+    ----------
+    tokens : Tensor of shape (total_length,)
+        Every row's ids, one row after another, in the dtype of ``ids``
+        when it is one of :data:`ID_DTYPES` (else int64).
+    offsets, lengths : Tensor of shape (n_samples,)
+        Where each row starts in ``tokens``, and its length.
 
     Examples
     --------
     >>> data = SequenceDataset(np.array([[5, 6, 7, 0, 0], [8, 0, 0, 0, 0]]), np.array([3, 1]),
     ...                        width_multiple=2)
+    >>> data.tokens
+    tensor([5, 6, 7, 8])
     >>> batch, _ = data[[0, 1]]
     >>> batch["ids"]
     tensor([[5, 6, 7, 0],
@@ -118,9 +129,40 @@ class SequenceDataset(torch.utils.data.Dataset):
     """
 
     def __init__(self, ids, lengths, y=None, sample_weight=None, min_width=1, width_multiple=16):
-        ids = np.asarray(ids)
-        self.ids = torch.as_tensor(ids if ids.dtype in ID_DTYPES else ids.astype(np.int64))
+        ids = _id_array(ids)
+        lengths = np.asarray(lengths)
+        mask = np.arange(ids.shape[1])[None, :] < lengths[:, None]
+        self._store(ids, mask, y, sample_weight, min_width, width_multiple)
+
+    @classmethod
+    def from_ids(cls, ids, y=None, sample_weight=None, min_width=1, width_multiple=16):
+        """The dataset of ids padded with 0 anywhere (before, after or inside rows).
+
+        Equivalent to ``SequenceDataset(*left_align(ids), ...)`` without the
+        aligned copy of the matrix: the non-zero ids are gathered row by row
+        into ``tokens`` in one pass. An empty row reads one padding token.
+
+        Examples
+        --------
+        >>> data = SequenceDataset.from_ids(np.array([[0, 0, 5, 6], [7, 0, 8, 0], [0, 0, 0, 0]], dtype=np.int32))
+        >>> data.tokens, data.lengths
+        (tensor([5, 6, 7, 8, 0], dtype=torch.int32), tensor([2, 2, 1]))
+        """
+        ids = _id_array(ids)
+        mask = ids != 0
+        mask[~mask.any(axis=1), 0] = True  # an empty row keeps one padding token
+        data = cls.__new__(cls)
+        data._store(ids, mask, y, sample_weight, min_width, width_multiple)
+        return data
+
+    def _store(self, ids, mask, y, sample_weight, min_width, width_multiple):
+        lengths = mask.sum(axis=1)
+        self.tokens = torch.from_numpy(np.ascontiguousarray(ids[mask]))
+        offsets = np.zeros(len(lengths), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=offsets[1:])
+        self.offsets = torch.from_numpy(offsets)
         self.lengths = torch.as_tensor(lengths, dtype=torch.long)
+        self.width = ids.shape[1]
         self.y = None if y is None else torch.as_tensor(y)
         self.sample_weight = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32)
         self.min_width = min_width
@@ -133,23 +175,38 @@ class SequenceDataset(torch.utils.data.Dataset):
         index = torch.as_tensor(index, dtype=torch.long)
         lengths = self.lengths[index]
         width = int(lengths.max()) if len(lengths) else 1
-        width = max(min(-(-width // self.width_multiple) * self.width_multiple, self.ids.shape[1]), self.min_width)
-        ids = self.ids[index, :width].long()
-        if ids.shape[1] < width:  # shorter than a convolution kernel: pad
-            ids = torch.nn.functional.pad(ids, (0, width - ids.shape[1]))
+        width = max(min(-(-width // self.width_multiple) * self.width_multiple, self.width), self.min_width)
+        positions = torch.arange(width)
+        inside = positions.unsqueeze(0) < lengths.unsqueeze(1)
+        where = (self.offsets[index].unsqueeze(1) + positions.unsqueeze(0)).masked_fill_(~inside, 0)
+        ids = self.tokens[where].long().masked_fill_(~inside, 0)  # cast per batch, never the whole matrix
         y = self.y[index] if self.y is not None else torch.zeros(len(index))
         batch = {"ids": ids, "lengths": lengths}
         if self.sample_weight is not None:
             batch["sample_weight"] = self.sample_weight[index]
         return batch, y
 
+    @property
+    def ids(self):
+        """The rows left-aligned in one int64 matrix (a copy; batches are made without it)."""
+        return self[np.arange(len(self))][0]["ids"]
+
     def subset(self, index):
-        """A new dataset with the rows at ``index``."""
+        """A dataset of the rows at ``index``, sharing this one's ``tokens`` (no copy of the ids)."""
         def take(values):
             return None if values is None else values[index]
 
-        return SequenceDataset(self.ids[index], self.lengths[index], take(self.y), take(self.sample_weight),
-                               self.min_width, self.width_multiple)
+        index = torch.as_tensor(index, dtype=torch.long)
+        data = SequenceDataset.__new__(SequenceDataset)
+        data.tokens, data.offsets, data.lengths, data.width = self.tokens, self.offsets[index], self.lengths[index], self.width
+        data.y, data.sample_weight = take(self.y), take(self.sample_weight)
+        data.min_width, data.width_multiple = self.min_width, self.width_multiple
+        return data
+
+
+def _id_array(ids):
+    ids = np.asarray(ids)
+    return ids if ids.dtype in ID_DTYPES else ids.astype(np.int64)
 
 
 class _BatchIterator:

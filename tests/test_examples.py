@@ -53,3 +53,11 @@ def test_distributed_grid_search_example(imdb_home, tmp_path):
     difference = float(out.split("largest score difference ")[1].split()[0])
     assert difference < 1e-6  # the same scores as the in-process search
     assert len(pd.read_csv(tmp_path / "dask.csv")) == 12
+
+
+def test_out_of_core_example_streams_a_synthetic_file(tmp_path):
+    out = run("out_of_core_amazon.py", "--synthetic-docs", "6000", "--chunksize", "1000", home=tmp_path,
+              cwd=tmp_path)
+    assert out.count("chunk ") == 6 and "6,000 reviews seen" in out
+    accuracy = float(out.split("test accuracy on 5,000 reviews: ")[1].split()[0])
+    assert accuracy > 0.9

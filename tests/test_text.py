@@ -255,3 +255,12 @@ def test_the_output_carries_its_id_space_through_slicing_pickling_and_hstack():
     assert joined.shape == (2, 5) and joined.width == 4  # the classifier sees the extra column
     refit = SequenceVectorizer(max_len=4).fit(["other words entirely"])
     assert refit.vocabulary_fingerprint_ != vec.vocabulary_fingerprint_
+
+
+def test_a_dtype_too_narrow_for_the_vocabulary_is_an_error_not_a_wrap():
+    docs = [" ".join(f"w{i}" for i in range(start, start + 100)) for start in range(0, 300, 100)]
+    with pytest.raises(ValueError, match=r"dtype=int8 holds ids up to 127, but this vocabulary needs ids up to 301"):
+        SequenceVectorizer(dtype=np.int8).fit(docs)
+    ids = SequenceVectorizer(dtype=np.int8, max_features=126).fit_transform(docs)
+    assert ids.dtype == np.int8 and ids.max() == 127
+    assert SequenceVectorizer(dtype=np.int16).fit_transform(docs).max() == 301

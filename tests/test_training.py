@@ -72,7 +72,7 @@ def test_ids_keep_their_integer_dtype_until_a_batch_is_taken(dtype):
     aligned, lengths = left_align(X)
     assert aligned.dtype == dtype
     data = SequenceDataset(aligned, lengths, width_multiple=1)
-    assert data.ids.dtype == torch.from_numpy(aligned).dtype  # shared, not copied to int64
+    assert data.tokens.dtype == torch.from_numpy(aligned).dtype  # kept, not copied to int64
     batch, _ = data[[0, 1]]
     assert batch["ids"].dtype == torch.int64
     assert batch["ids"].tolist() == [[5, 6], [7, 8]]
@@ -97,6 +97,40 @@ def test_fit_makes_no_int64_copy_of_int32_ids():
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert dataset.ids.dtype == torch.int32
-    # One aligned int32 copy plus boolean masks; an int64 copy alone would be 2 * X.nbytes.
-    assert peak < 1.9 * X.nbytes, peak / X.nbytes
+    assert dataset.tokens.dtype == torch.int32
+    # The tokens (3/4 of X here) and a boolean mask; an int64 copy alone would be 2 * X.nbytes.
+    assert peak < 1.2 * X.nbytes, peak / X.nbytes
+
+
+def test_ragged_batches_equal_the_dense_left_aligned_ones(rng):
+    X = rng.randint(0, 40, size=(300, 37)).astype(np.int32)  # zeros anywhere: before, inside, after
+    X[::7] = 0  # empty rows
+    X[1::5, :20] = 0  # pre-padded rows
+    aligned, lengths = left_align(X)
+    ragged = SequenceDataset.from_ids(X, y=np.arange(300), width_multiple=4)
+    dense = SequenceDataset(aligned, lengths, y=np.arange(300), width_multiple=4)
+    assert ragged.tokens.numel() == int(lengths.sum()) < X.size  # memory follows the tokens
+    for index in (np.arange(300), rng.permutation(300)[:50], np.array([7]), np.array([3, 0])):
+        (got, y_got), (want, y_want) = ragged[index], dense[index]
+        assert torch.equal(got["ids"], want["ids"]) and torch.equal(got["lengths"], want["lengths"])
+        width = got["ids"].shape[1]
+        np.testing.assert_array_equal(got["ids"].numpy(), aligned[index][:, :width])
+        assert torch.equal(y_got, y_want)
+    part = ragged.subset(np.array([5, 1, 2]))
+    assert part.tokens is ragged.tokens  # a subset shares the storage
+    assert torch.equal(part[[0, 1, 2]][0]["ids"], ragged[[5, 1, 2]][0]["ids"])
+
+
+def test_ragged_predictions_equal_the_dense_path(rng):
+    from sklearn_rnn import RecurrentTextClassifier
+
+    X = rng.randint(0, 30, size=(120, 25))
+    X[:, 15:] = 0
+    X[::4, :10] = 0
+    y = (X == 5).any(axis=1).astype(int)
+    clf = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, random_state=0,
+                                  ngram_buckets=50, pooling="max").fit(X, y)
+    aligned, lengths = left_align(X)
+    with torch.no_grad():
+        dense = torch.softmax(clf.net_.module_(torch.as_tensor(aligned), torch.as_tensor(lengths)), dim=1)
+    np.testing.assert_allclose(clf.predict_proba(X), dense.numpy(), atol=1e-6)
