@@ -10,6 +10,7 @@ import sys
 import tarfile
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
@@ -194,8 +195,6 @@ def test_search_writes_cv_results_and_best_model(data, tmp_path):
     done = run("search", "--data", str(data / "folder"), "--grid", str(grid), "--out", str(tmp_path / "s"),
                "--cv", "2", *SMALL)
     assert done.returncode == 0, done.stderr
-    import pandas as pd
-
     results = pd.read_csv(tmp_path / "s" / "cv_results.csv")
     assert len(results) == 4
     assert set(results["param_recurrenttextclassifier__hidden_size"]) == {4, 8}
@@ -240,3 +239,20 @@ def test_demo_fits_scores_saves_and_classifies(tmp_path):
     assert json.loads((out / "training.json").read_text())["n_samples"] == 160
     last = done.stdout.strip().splitlines()[-2:]
     assert all(line.split()[0] in {"negative", "positive"} for line in last)
+
+
+def test_search_on_a_dask_scheduler(data, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed (the 'dask' extra)")
+    import logging
+
+    grid = tmp_path / "grid.json"
+    grid.write_text(json.dumps({"cell": ["lstm", "gru"]}))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=logging.ERROR) as cluster:
+        done = run("search", "--data", str(data / "folder"), "--grid", str(grid), "--out", str(tmp_path / "s"),
+                   "--cv", "2", "--scheduler", cluster.scheduler_address, *SMALL)
+        assert done.returncode == 0, done.stderr
+        assert "(2 workers)" in done.stdout
+        workers_ran = cluster.scheduler.task_prefixes  # the fits went through the cluster's scheduler
+    assert any("fit_and_score" in name for name in workers_ran)
+    assert len(pd.read_csv(tmp_path / "s" / "cv_results.csv")) == 2

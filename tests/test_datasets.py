@@ -109,6 +109,22 @@ def test_fetch_imdb_reads_the_tarball(tiny_home):
     assert len(X) == len(y) == 6
 
 
+def test_fetch_imdb_unlabelled_reviews(tiny_home):
+    unsup = fetch_imdb(subset="unsup", data_home=tiny_home)
+    assert unsup.data == ["unlabelled, ignored"]
+    np.testing.assert_array_equal(unsup.target, [-1])
+    assert fetch_imdb(subset="unsup", data_home=tiny_home, target="rating").target.tolist() == [-1]
+    X, y = fetch_imdb(data_home=tiny_home, include_unlabelled=True, shuffle=False, return_X_y=True)
+    assert X[-1] == "unlabelled, ignored" and y.tolist() == [0, 0, 1, 1, -1]
+    X, y = fetch_imdb(subset="all", data_home=tiny_home, include_unlabelled=True, return_X_y=True)
+    assert len(X) == 7 and (y == -1).sum() == 1
+    assert len(fetch_imdb(subset="all", data_home=tiny_home).data) == 6  # 'all' keeps its meaning
+    bunch = fetch_imdb(data_home=tiny_home, include_unlabelled=True, target="rating")
+    assert bunch.target_names == [2, 4, 9, 10]  # -1 marks unlabelled rows, it is no class
+    with pytest.raises(ValueError, match="'unsup'"):
+        fetch_imdb(subset="unlabelled", data_home=tiny_home)
+
+
 def test_fetch_imdb_as_frame_and_shuffle(tiny_home):
     bunch = fetch_imdb(data_home=tiny_home, as_frame=True, shuffle=True, random_state=0)
     assert isinstance(bunch.data, pd.Series) and isinstance(bunch.frame, pd.DataFrame)
@@ -209,6 +225,9 @@ def test_real_imdb_archive(imdb_home):
     test = fetch_imdb(subset="test", data_home=imdb_home, target="rating")
     assert len(test.data) == 25000
     assert set(test.target_names) == {1, 2, 3, 4, 7, 8, 9, 10}
+    unsup = fetch_imdb(subset="unsup", data_home=imdb_home, shuffle=False)
+    assert len(unsup.data) == 50000 and set(unsup.target.tolist()) == {-1}
+    assert not set(unsup.data[:100]) & set(train.data)  # other reviews than the labelled ones
 
 
 @pytest.mark.parametrize("suffix", ["", ".bz2"])

@@ -12,7 +12,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from skorch.callbacks import Callback
 
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+from sklearn_rnn import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn._parallel import resolve_threads, thread_budget, worker_kind
 
 
@@ -84,18 +84,22 @@ def test_dask_workers_stay_within_their_thread_budget(client):
     assert seen == 1 and messages == []
 
 
-def _search():
-    pipe = make_pipeline(SequenceVectorizer(max_len=10),
-                         RecurrentTextClassifier(hidden_size=4, embedding_dim=4, max_epochs=2, random_state=0))
-    return GridSearchCV(pipe, {"recurrenttextclassifier__cell": ["lstm", "gru"],
-                               "recurrenttextclassifier__lr": [0.01, 0.05]}, cv=2, n_jobs=-1, error_score="raise")
+def _search(cls=RecurrentTextClassifier):
+    small = {"embedding_dim": 4, "max_epochs": 2, "random_state": 0}
+    grid = {"lr": [0.01, 0.05]}
+    if cls is RecurrentTextClassifier:
+        small["hidden_size"], grid["cell"] = 4, ["lstm", "gru"]
+    step = cls.__name__.lower()
+    pipe = make_pipeline(SequenceVectorizer(max_len=10), cls(**small))
+    return GridSearchCV(pipe, {f"{step}__{k}": v for k, v in grid.items()}, cv=2, n_jobs=-1, error_score="raise")
 
 
-def test_grid_search_on_dask_matches_the_in_process_search(client):
+@pytest.mark.parametrize("cls", [RecurrentTextClassifier, FeedForwardTextClassifier, ConvTextClassifier])
+def test_grid_search_on_dask_matches_the_in_process_search(client, cls):
     X, y = _corpus()
-    local = _search().set_params(n_jobs=1).fit(X, y)
+    local = _search(cls).set_params(n_jobs=1).fit(X, y)
     with joblib.parallel_config(backend="dask"):
-        remote = _search().fit(X, y)
+        remote = _search(cls).fit(X, y)
     for key in ("mean_test_score", "split0_test_score", "split1_test_score"):
         np.testing.assert_allclose(remote.cv_results_[key], local.cv_results_[key], atol=1e-6)
     assert remote.best_params_ == local.best_params_

@@ -20,15 +20,18 @@ ARCHIVE = RemoteFileMetadata(
     url="https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
     checksum="c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
 )
-_MEMBER = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
-_CACHE_VERSION = 2
+_MEMBER = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg|unsup)/(\d+)_(\d+)\.txt$")
+_CACHE_VERSION = 3
+UNLABELLED = -1  # the target of an unlabelled review, scikit-learn's semi-supervised convention
 _FIELDS = ("sentiment", "id", "rating")
 
 DESCR = """\
 Large Movie Review Dataset (IMDB)
 ---------------------------------
-50,000 movie reviews from IMDB, split evenly into 25,000 training and 25,000
-test reviews, each half positive and half negative. A negative review has a
+50,000 labelled movie reviews from IMDB, split evenly into 25,000 training
+and 25,000 test reviews, each half positive and half negative, plus 50,000
+unlabelled reviews (``subset='unsup'``, target -1) for unsupervised and
+semi-supervised learning. A negative review has a
 rating of 4 or less out of 10, a positive review 7 or more; neutral reviews
 are not included. No movie has reviews in both the training and test sets.
 
@@ -44,7 +47,7 @@ Sentiment Analysis. ACL 2011. https://ai.stanford.edu/~amaas/data/sentiment/
 
 def _read_archive(path):
     """Return {subset: dict(text, sentiment, rating, id)} from the tarball."""
-    rows = {"train": [], "test": []}
+    rows = {"train": [], "test": [], "unsup": []}
     with tarfile.open(path, "r:gz") as tar:
         for member in tar:
             match = _MEMBER.search(member.name)
@@ -52,7 +55,10 @@ def _read_archive(path):
                 continue
             subset, label, review_id, rating = match.groups()
             text = tar.extractfile(member).read().decode("utf-8", errors="replace")
-            rows[subset].append((label == "pos", int(review_id), int(rating), text))
+            if label == "unsup":
+                rows["unsup"].append((UNLABELLED, int(review_id), UNLABELLED, text))
+            else:
+                rows[subset].append((label == "pos", int(review_id), int(rating), text))
     if not rows["train"] and not rows["test"]:
         raise OSError(f"{path} holds no aclImdb/{{train,test}}/{{pos,neg}}/*.txt reviews.")
     out = {}
@@ -150,6 +156,7 @@ def _load_parsed(archive, subsets):
 def fetch_imdb(
     *,
     subset="train",
+    include_unlabelled=False,
     data_home=None,
     download_if_missing=True,
     target="sentiment",
@@ -169,16 +176,23 @@ def fetch_imdb(
     is checked against the original's sha256. An archive placed in the data
     home by hand is read as it is.
 
-    ==================  ============================
+    ==================  ===================================
     Classes             2 (sentiment) or 8 (rating)
-    Samples total       50,000
-    Samples per subset  25,000
-    ==================  ============================
+    Samples total       50,000 labelled + 50,000 unlabelled
+    Samples per subset  25,000 (train, test), 50,000 (unsup)
+    ==================  ===================================
 
     Parameters
     ----------
-    subset : {'train', 'test', 'all'}, default='train'
-        Which part to load; ``'all'`` is train followed by test.
+    subset : {'train', 'test', 'all', 'unsup'}, default='train'
+        Which part to load; ``'all'`` is train followed by test (labelled
+        only). ``'unsup'`` is the 50,000 unlabelled reviews of the training
+        folder, with target -1.
+    include_unlabelled : bool, default=False
+        Add the 50,000 unlabelled reviews (target -1) after the subset's
+        labelled ones (before shuffling), the input of a semi-supervised
+        ``fit``: scikit-learn marks unlabelled samples with -1, as
+        :class:`~sklearn.semi_supervised.SelfTrainingClassifier` does.
     data_home : str or path-like, default=None
         Where the archive lives, see :func:`get_data_home`.
     download_if_missing : bool, default=True
@@ -224,8 +238,8 @@ def fetch_imdb(
     >>> len(imdb.data), imdb.target_names  # doctest: +SKIP
     (25000, ['neg', 'pos'])
     """
-    if subset not in ("train", "test", "all"):
-        raise ValueError(f"subset must be 'train', 'test' or 'all', got {subset!r}.")
+    if subset not in ("train", "test", "all", "unsup"):
+        raise ValueError(f"subset must be 'train', 'test', 'all' or 'unsup', got {subset!r}.")
     if target not in ("sentiment", "rating"):
         raise ValueError(f"target must be 'sentiment' or 'rating', got {target!r}.")
     home = get_data_home(data_home)
@@ -236,6 +250,8 @@ def fetch_imdb(
         archive = fetch_remote_file(ARCHIVE, home)
 
     parts = ["train", "test"] if subset == "all" else [subset]
+    if include_unlabelled and "unsup" not in parts:
+        parts.append("unsup")
     parsed = _load_parsed(archive, parts)
     text = [t for p in parts for t in parsed[p]["text"]]
     y = np.concatenate([parsed[p][target] for p in parts])
@@ -243,7 +259,7 @@ def fetch_imdb(
     if shuffle:
         order = check_random_state(random_state).permutation(len(text))
         text, y, ids = [text[i] for i in order], y[order], ids[order]
-    target_names = ["neg", "pos"] if target == "sentiment" else sorted(np.unique(y).tolist())
+    target_names = ["neg", "pos"] if target == "sentiment" else sorted(set(np.unique(y).tolist()) - {UNLABELLED})
 
     frame = None
     if as_frame:
