@@ -381,9 +381,14 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             "dropout": self.dropout,
             "dense_layers": tuple(self.dense_layers),
             "activation": self.activation,
-            "embedding_weights": self.embedding_weights,
+            "embedding_weights": self._starting_embedding(),
             "freeze_embedding": self.freeze_embedding,
         }
+
+    def _starting_embedding(self):
+        """``embedding_weights``, or the vectors a semi-supervised fit pretrained."""
+        pretrained = getattr(self, "_pretrained_weights", None)
+        return pretrained if pretrained is not None else self.embedding_weights
 
     def _min_width(self):
         """Fewest columns a batch is trimmed to (a convolution needs its width)."""
@@ -683,10 +688,11 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
                 raise ValueError(f"X holds the id {n_tokens - 1}, outside the vectorizer's id space of "
                                  f"{source.n_tokens} ids.")
             n_tokens = source.n_tokens
-        if self.embedding_weights is not None:
+        weights = self._starting_embedding()
+        if weights is not None:
             if self.embedding_dim is None:
                 raise ValueError("embedding_weights needs an embedding: set embedding_dim.")
-            weights = np.asarray(self.embedding_weights)
+            weights = np.asarray(weights)
             if weights.ndim != 2 or weights.shape[1] != self.embedding_dim:
                 raise ValueError(f"embedding_weights must have shape (n_tokens, embedding_dim={self.embedding_dim}), "
                                  f"got {weights.shape}.")

@@ -5,8 +5,13 @@ Everything about training is shared through :class:`BaseTextClassifier`.
 
 from numbers import Integral
 
+import numpy as np
+import pandas as pd
+from sklearn.utils import check_random_state
+
 from ._base import BaseTextClassifier
-from ._validation import Interval, Options, Sizes, check_keywords
+from ._config import runtime
+from ._validation import Interval, Options, Sizes, check_keywords, validate_parameters
 from .modules._sizes import as_sizes
 from .modules.conv import ConvNet
 from .modules.feedforward import FeedForwardNet, flattens
@@ -186,11 +191,29 @@ class RecurrentTextClassifier(BaseTextClassifier):
         Add a fastText-style side branch: the mean of the embeddings of each
         document's bigrams, hashed into this many buckets, joins the pooled
         recurrent features before the head. 0 means no such branch.
+    pretraining : {'auto', 'embeddings'} or None, default='auto'
+        Learning from unlabelled rows (``y == unlabelled``) before the
+        classifier trains on the labelled ones. ``'embeddings'`` learns word
+        vectors (CBOW with negative sampling, see
+        :func:`sklearn_rnn.pretraining.pretrain_embeddings`) on every row,
+        labelled or not, and starts the embedding from them. ``'auto'`` does
+        so when ``y`` holds unlabelled rows and ``embedding_weights`` is not
+        given, and nothing otherwise. None never pretrains; unlabelled rows
+        are then left out.
+    unlabelled : int, str or None, default=-1
+        The label that marks an unlabelled row, scikit-learn's convention
+        (``SelfTrainingClassifier``, ``LabelSpreading``). Use another marker
+        for string labels, or None when -1 is a real class.
 {training_params}
 
     Attributes
     ----------
 {fitted_attributes}
+    pretraining_history_ : pandas DataFrame
+        Only after pretraining: one row per pretraining epoch, with
+        ``epoch``, ``pretrain_loss``, ``examples`` and ``dur``.
+    n_unlabelled_ : int
+        Rows of the last ``fit`` that were unlabelled.
 
     See Also
     --------
@@ -219,11 +242,13 @@ class RecurrentTextClassifier(BaseTextClassifier):
         "hidden_size": [Sizes()],
         "pooling": [Options(set(POOLINGS))],
         "ngram_buckets": [Interval(Integral, 0, None, closed="left")],
+        "pretraining": [Options({"auto", "embeddings"}), None],
+        "unlabelled": [Interval(Integral, None, None, closed="neither"), "str", None],
     }
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=False, hidden_size=128, pooling="last", embedding_dim=128,
-                 ngram_buckets=0, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
+                 ngram_buckets=0, pretraining="auto", unlabelled=-1, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
                  dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
@@ -235,6 +260,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.pooling = pooling
         self.embedding_dim = embedding_dim
         self.ngram_buckets = ngram_buckets
+        self.pretraining = pretraining
+        self.unlabelled = unlabelled
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
         self.spatial_dropout = spatial_dropout
@@ -264,6 +291,80 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.precision = precision
         self.verbose = verbose
         self.warm_start = warm_start
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network on token-id sequences; rows labelled ``unlabelled`` pretrain it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids from :class:`~sklearn_rnn.SequenceVectorizer`.
+        y : array-like of shape (n_samples,)
+            Labels; rows equal to ``unlabelled`` (-1 by default) have none.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample's loss (labelled rows only count).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randint(2, 40, size=(200, 12))
+        >>> y = np.where((X == 5).any(axis=1), 1, 0)
+        >>> y[40:] = -1  # 40 labels, 160 unlabelled rows
+        >>> clf = RecurrentTextClassifier(hidden_size=8, embedding_dim=8, max_epochs=2, random_state=0).fit(X, y)
+        >>> clf.classes_.tolist(), clf.n_unlabelled_, len(clf.pretraining_history_)
+        ([0, 1], 160, 2)
+        """
+        from .pretraining import pretrain_embeddings
+
+        y_array = np.asarray(y) if not isinstance(y, str) else y
+        unlabelled = self._unlabelled_rows(y_array)
+        self.n_unlabelled_ = int(unlabelled.sum())
+        mode = self.pretraining
+        if mode == "auto":
+            mode = "embeddings" if self.n_unlabelled_ and self.embedding_weights is None else None
+        self._pretrained_weights = None
+        if hasattr(self, "pretraining_history_"):
+            del self.pretraining_history_
+        warm = self.warm_start and hasattr(self, "net_")
+        if mode == "embeddings" and not warm:
+            validate_parameters(self)
+            if self.embedding_weights is not None:
+                raise ValueError("pretraining='embeddings' learns the embedding's starting weights; it cannot "
+                                 "be combined with embedding_weights. Set pretraining=None to keep yours.")
+            (ids, _), source = self._validate_ids(X, y_array, reset=True)
+            n_tokens = self._n_tokens(ids, source)
+            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            with runtime(self.n_threads, seed=None if self.random_state is None else seed, training=True):
+                weights, history = pretrain_embeddings(
+                    self._dataset(ids), n_tokens, self.embedding_dim, random_state=seed, verbose=self.verbose)
+            self._pretrained_weights = weights
+            self.pretraining_history_ = pd.DataFrame(history)
+        if self.n_unlabelled_:
+            keep = ~unlabelled
+            X = X[keep] if hasattr(X, "shape") else [row for row, k in zip(X, keep) if k]
+            y = y_array[keep]
+            sample_weight = None if sample_weight is None else np.asarray(sample_weight)[keep]
+        try:
+            return super().fit(X, y, sample_weight=sample_weight)
+        finally:
+            self._pretrained_weights = None
+
+    def _unlabelled_rows(self, y):
+        """Boolean mask of the rows whose label is the ``unlabelled`` marker."""
+        if self.unlabelled is None or isinstance(y, str) or np.ndim(y) != 1:
+            return np.zeros(np.shape(y)[:1] or (0,), dtype=bool)
+        marker = self.unlabelled
+        if y.dtype.kind in "iu" and not isinstance(marker, str):
+            return y == marker
+        if y.dtype.kind in "OUS":
+            return np.array([isinstance(v, type(marker)) and v == marker for v in y], dtype=bool)
+        return np.zeros(len(y), dtype=bool)
 
     def _module_params(self, device):
         return {

@@ -179,6 +179,10 @@ def _describe_classifier(clf, writer, where):
     }
     if hasattr(clf, "feature_names_in_"):
         fitted["feature_names_in_"] = [str(name) for name in clf.feature_names_in_]
+    if hasattr(clf, "n_unlabelled_"):
+        fitted["n_unlabelled_"] = int(clf.n_unlabelled_)
+    if hasattr(clf, "pretraining_history_"):
+        fitted["pretraining_history_"] = {c: clf.pretraining_history_[c].tolist() for c in clf.pretraining_history_}
     if fitted["classes_"]["dtype"].startswith("|O") and \
             not all(isinstance(c, (str, bool, numbers.Integral)) for c in fitted["classes_"]["values"]):
         raise TypeError(f"{where} has labels of a type JSON cannot keep. {_JOBLIB_HINT}")
@@ -312,6 +316,10 @@ def _restore_classifier(clf, fitted, reader, where):
     clf.vocabulary_fingerprint_ = None if fingerprint is None else str(fingerprint)
     if "feature_names_in_" in fitted:
         clf.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
+    if "n_unlabelled_" in fitted:
+        clf.n_unlabelled_ = int(fitted["n_unlabelled_"])
+    if "pretraining_history_" in fitted:
+        clf.pretraining_history_ = pd.DataFrame(fitted["pretraining_history_"])
     clf.precision_ = fitted["precision_"] if fitted["precision_"] in ("float32", "bfloat16") else "float32"
     history = pd.DataFrame(fitted["history_"])
     clf.history_ = history.set_index("epoch") if "epoch" in history else history

@@ -175,6 +175,7 @@ def test_a_typo_in_a_grid_is_an_error_not_a_silent_no_op(ids_data):
 
 def test_every_parameter_survives_clone():
     values = dict(cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12, ngram_buckets=99,
+                  pretraining="embeddings", unlabelled="?",
                   embedding_weights=np.ones((5, 12)), freeze_embedding=True, spatial_dropout=0.1, dropout=0.2,
                   dense_layers=(7,), activation="tanh", optimizer="sgd", optimizer_params={"momentum": 0.3},
                   lr=0.02, lr_schedule="onecycle", regularizer="l2", alpha=0.1, l1_ratio=0.2, initializer="orthogonal", batch_size=9,
@@ -782,3 +783,57 @@ def test_partial_fit_keeps_the_id_space_of_the_first_call():
     assert clf.n_tokens_ == vec.n_tokens_  # the vectorizer's id space, not the chunk's largest id
     with pytest.raises(ValueError, match="holds the id 50"):
         clf.partial_fit(np.array([[50, 2, 0, 0, 0]]), [0])
+
+
+def _semi_supervised_data(n=240, n_labelled=60, seed=0):
+    """Ids below 40; the label says whether id 5 occurs; all but ``n_labelled`` rows unlabelled (-1)."""
+    rng = np.random.RandomState(seed)
+    X = rng.randint(2, 40, size=(n, 12))
+    y = (X == 5).any(axis=1).astype(int)
+    y_semi = y.copy()
+    y_semi[n_labelled:] = -1
+    return X, y, y_semi
+
+
+def test_semi_supervised_fit_pretrains_on_every_row_and_trains_on_the_labelled():
+    X, y, y_semi = _semi_supervised_data()
+    clf = RecurrentTextClassifier(**SMALL).fit(X, y_semi)
+    assert clf.classes_.tolist() == [0, 1]  # -1 is no class
+    assert clf.n_unlabelled_ == 180
+    history = clf.pretraining_history_
+    assert list(history.columns) == ["epoch", "pretrain_loss", "examples", "dur"] and len(history) == 2
+    only_labelled = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X[:60], y[:60])
+    assert history["examples"].sum() > 2.5 * only_labelled.pretraining_history_["examples"].sum()  # all 240 rows
+    assert history["pretrain_loss"].iloc[1] < history["pretrain_loss"].iloc[0]
+    # The embedding starts from the pretrained vectors: without pretraining the fit differs.
+    plain = RecurrentTextClassifier(**SMALL, pretraining=None).fit(X, y_semi)
+    assert plain.n_unlabelled_ == 180 and not hasattr(plain, "pretraining_history_")
+    assert not np.allclose(plain.predict_proba(X), clf.predict_proba(X))
+    # ... and the classifier saw only the labelled rows: the same as fitting those alone.
+    labelled = RecurrentTextClassifier(**SMALL, pretraining=None).fit(X[:60], y[:60])
+    np.testing.assert_allclose(labelled.predict_proba(X), plain.predict_proba(X), atol=1e-6)
+
+
+def test_pretraining_is_reproducible_and_only_on_request_without_unlabelled_rows():
+    X, y, y_semi = _semi_supervised_data()
+    a = RecurrentTextClassifier(**SMALL).fit(X, y_semi).predict_proba(X)
+    b = RecurrentTextClassifier(**SMALL).fit(X, y_semi).predict_proba(X)
+    np.testing.assert_allclose(a, b, atol=1e-6)
+    assert not hasattr(RecurrentTextClassifier(**SMALL).fit(X, y), "pretraining_history_")  # 'auto'
+    forced = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X, y)
+    assert len(forced.pretraining_history_) == 2 and forced.n_unlabelled_ == 0
+
+
+def test_unlabelled_marker_for_string_labels_and_none():
+    X, y, y_semi = _semi_supervised_data()
+    names = np.array(["neg", "pos"], dtype=object)[y]
+    names[60:] = "?"
+    clf = RecurrentTextClassifier(**SMALL, unlabelled="?").fit(X, names)
+    assert clf.classes_.tolist() == ["neg", "pos"] and clf.n_unlabelled_ == 180
+    # unlabelled=None: -1 is a class like any other.
+    as_class = RecurrentTextClassifier(**SMALL, unlabelled=None).fit(X, y_semi)
+    assert as_class.classes_.tolist() == [-1, 0, 1] and as_class.n_unlabelled_ == 0
+    with pytest.raises(ValueError, match="cannot be combined with embedding_weights"):
+        RecurrentTextClassifier(**SMALL, pretraining="embeddings", embedding_weights=np.ones((40, 8))).fit(X, y_semi)
+    with pytest.raises(ValueError, match="needs at least 2 classes"):  # every label -1 but one class
+        RecurrentTextClassifier(**SMALL).fit(X, np.where(y_semi == 1, -1, y_semi))

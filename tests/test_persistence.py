@@ -6,6 +6,7 @@ import sys
 
 import joblib
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from safetensors import safe_open
@@ -233,3 +234,18 @@ def test_a_model_fitted_on_cuda_loads_on_cpu(ids_data, tmp_path):
     loaded = roundtrip(clf, tmp_path)
     assert next(loaded.net_.module_.parameters()).device.type == "cpu"
     np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X), atol=1e-5)
+
+
+def test_a_semi_supervised_fit_round_trips(tmp_path):
+    from sklearn_rnn import RecurrentTextClassifier, load, save
+
+    rng = np.random.RandomState(0)
+    X = rng.randint(2, 30, size=(120, 10))
+    y = (X == 5).any(axis=1).astype(int)
+    y[40:] = -1
+    clf = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, random_state=0).fit(X, y)
+    save(clf, tmp_path / "semi.safetensors")
+    back = load(tmp_path / "semi.safetensors")
+    assert back.n_unlabelled_ == 80 and back.pretraining == "auto" and back.unlabelled == -1
+    pd.testing.assert_frame_equal(back.pretraining_history_, clf.pretraining_history_)
+    np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-6)
