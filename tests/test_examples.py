@@ -61,3 +61,11 @@ def test_out_of_core_example_streams_a_synthetic_file(tmp_path):
     assert out.count("chunk ") == 6 and "6,000 reviews seen" in out
     accuracy = float(out.split("test accuracy on 5,000 reviews: ")[1].split()[0])
     assert accuracy > 0.9
+
+
+def test_semi_supervised_example(imdb_home, tmp_path):
+    out = run("semi_supervised_imdb.py", "--labels", "40", "80", "--n-unlabelled", "300", "--n-test", "200",
+              "--epochs", "1", "--out", str(tmp_path / "semi.png"), home=imdb_home, cwd=tmp_path)
+    assert out.count("'model': 'BiLSTM + unlabelled'") == 2 and "'unlabelled rows': 300" in out
+    assert any(line.startswith("model") and "TF-IDF + LR" in line for line in out.splitlines())  # the table
+    assert (tmp_path / "semi.png").stat().st_size > 10_000
