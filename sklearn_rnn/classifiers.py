@@ -196,7 +196,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
         classifier trains on the labelled ones. ``'embeddings'`` learns word
         vectors (CBOW with negative sampling, see
         :func:`sklearn_rnn.pretraining.pretrain_embeddings`) on every row,
-        labelled or not, and starts the embedding from them. ``'auto'`` does
+        labelled or not, and starts the embedding from them, scaled to unit
+        standard deviation. ``'auto'`` does
         so when ``y`` holds unlabelled rows and ``embedding_weights`` is not
         given, and nothing otherwise. None never pretrains; unlabelled rows
         are then left out.
@@ -343,7 +344,10 @@ class RecurrentTextClassifier(BaseTextClassifier):
             with runtime(self.n_threads, seed=None if self.random_state is None else seed, training=True):
                 weights, history = pretrain_embeddings(
                     self._dataset(ids), n_tokens, self.embedding_dim, random_state=seed, verbose=self.verbose)
-            self._pretrained_weights = weights
+            # Word2vec vectors are about 16 times wider spread than a fresh embedding; scaled to unit
+            # standard deviation they start the classifier best (docs/semi_supervised.md).
+            spread = float(weights[2:].std()) if len(weights) > 2 else 0.0
+            self._pretrained_weights = weights / spread if spread > 0 else weights
             self.pretraining_history_ = pd.DataFrame(history)
         if self.n_unlabelled_:
             keep = ~unlabelled
