@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from _cpu import cpu_kind  # benchmarks/_cpu.py: the script's folder is on sys.path
+
 RESULTS = Path(__file__).resolve().parent / "results" / "accuracy_runs.jsonl"
 
 CHILD = """
@@ -30,6 +32,7 @@ import json, sys, time
 from sklearn.pipeline import make_pipeline
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
+
 vec, clf, seed, n_threads = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 train, test = fetch_imdb(subset="train"), fetch_imdb(subset="test")
 model = make_pipeline(SequenceVectorizer(**vec), RecurrentTextClassifier(**clf, random_state=seed, n_threads=n_threads))
@@ -46,14 +49,6 @@ with open("/proc/self/status") as f:
     out["peak_rss_mib"] = round(next(int(l.split()[1]) for l in f if l.startswith("VmHWM")) / 1024)
 print(json.dumps(out))
 """
-
-
-def cpu_kind():
-    try:
-        flags = next(line for line in open("/proc/cpuinfo") if line.startswith("flags")).split()
-    except (OSError, StopIteration):
-        return "unknown"
-    return "AVX-512 BF16" if "avx512_bf16" in flags else "AVX2" if "avx2" in flags else "other"
 
 
 def table():

@@ -32,6 +32,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _cpu import cpu_kind  # benchmarks/_cpu.py: the script's folder is on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 
 COMMON = """
@@ -77,6 +79,7 @@ print(json.dumps({"docs": len(y), "ids_dtype": str(ids.dtype), "ids_mib": round(
 STREAM_CHILD = COMMON + """
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import load_fasttext
+
 path, chunksize = sys.argv[1], int(sys.argv[2])
 chunks = load_fasttext(path, chunksize=chunksize, return_X_y=True)
 vec = clf = None
@@ -111,11 +114,6 @@ def make_stream(path, n_docs, seed=0):
                 words = [WORDS[i] for i in row]
                 score = sum(w in positive for w in words) - sum(w in negative for w in words)
                 f.write(f"__label__{2 if score >= 0 else 1} {' '.join(words)}\n")
-
-
-def cpu_kind():
-    flags = next(line for line in open("/proc/cpuinfo") if line.startswith("flags")).split()
-    return "AVX-512 BF16" if "avx512_bf16" in flags else "AVX2" if "avx2" in flags else "other"
 
 
 def child(code, args, package_path=None):

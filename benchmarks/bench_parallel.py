@@ -24,10 +24,13 @@ import time
 import warnings
 from pathlib import Path
 
+from _cpu import cpu_kind  # benchmarks/_cpu.py: the script's folder is on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 
 TORCH_CHILD = """
 import time, torch
+
 torch.set_num_threads(2)
 torch.manual_seed(0)
 lstm, head = torch.nn.LSTM(32, 32, batch_first=True), torch.nn.Linear(32, 2)
@@ -41,11 +44,6 @@ for _ in range(20):
     opt.step()
 print(time.perf_counter() - start)
 """
-
-
-def cpu_kind():
-    flags = next(line for line in open("/proc/cpuinfo") if line.startswith("flags")).split()
-    return "AVX-512 BF16" if "avx512_bf16" in flags else "AVX2" if "avx2" in flags else "other"
 
 
 def loky_search(n_threads):

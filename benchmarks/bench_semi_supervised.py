@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from _cpu import cpu_kind  # benchmarks/_cpu.py: the script's folder is on sys.path
+
 RESULTS = Path(__file__).resolve().parent / "results" / "semi_supervised.jsonl"
 
 CHILD = """
@@ -36,6 +38,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
+
 n_labels, model, clf_params, seed = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
 train = fetch_imdb(subset="train", include_unlabelled=True, shuffle=False)
 labelled = np.flatnonzero(train.target != -1)
@@ -73,11 +76,6 @@ print(json.dumps(out))
 CLASSIFIER = {"cell": "lstm", "bidirectional": True, "hidden_size": 64, "embedding_dim": 64, "pooling": "max",
               "ngram_buckets": 200000, "spatial_dropout": 0.2, "dropout": 0.3, "max_epochs": 10,
               "n_iter_no_change": 2, "early_stopping": True}
-
-
-def cpu_kind():
-    flags = next(line for line in open("/proc/cpuinfo") if line.startswith("flags")).split()
-    return "AVX-512 BF16" if "avx512_bf16" in flags else "AVX2" if "avx2" in flags else "other"
 
 
 def main():
