@@ -3,6 +3,7 @@
 Everything about training is shared through :class:`BaseTextClassifier`.
 """
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -204,7 +205,10 @@ class RecurrentTextClassifier(BaseTextClassifier):
     unlabelled : int, str or None, default=-1
         The label that marks an unlabelled row, scikit-learn's convention
         (``SelfTrainingClassifier``, ``LabelSpreading``). Use another marker
-        for string labels, or None when -1 is a real class.
+        for string labels, or None when -1 is a real class. When the other
+        labels hold fewer than 2 classes the marker is a class (``y`` in
+        {-1, 1}); with ``pretraining='auto'`` a fit that finds unlabelled
+        rows says so in a warning.
 {training_params}
 
     Attributes
@@ -325,7 +329,17 @@ class RecurrentTextClassifier(BaseTextClassifier):
 
         y_array = np.asarray(y) if not isinstance(y, str) else y
         unlabelled = self._unlabelled_rows(y_array)
+        # With fewer than 2 other labels the marker is a class after all: y in {-1, 1} is the common
+        # binary convention (and scikit-learn's estimator checks use it).
+        if unlabelled.any() and len(np.unique(y_array[~unlabelled])) < 2:
+            unlabelled[:] = False
         self.n_unlabelled_ = int(unlabelled.sum())
+        if self.n_unlabelled_ and self.pretraining == "auto":
+            warnings.warn(
+                f"{type(self).__name__}: {self.n_unlabelled_} rows labelled {self.unlabelled!r} are taken as "
+                "unlabelled: they pretrain the embedding and the classifier learns the other labels "
+                f"{np.unique(y_array[~unlabelled]).tolist()}. If {self.unlabelled!r} is a class, set "
+                "unlabelled=None; set pretraining='embeddings' to silence this message.", UserWarning, stacklevel=2)
         mode = self.pretraining
         if mode == "auto":
             mode = "embeddings" if self.n_unlabelled_ and self.embedding_weights is None else None

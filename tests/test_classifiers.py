@@ -797,7 +797,8 @@ def _semi_supervised_data(n=240, n_labelled=60, seed=0):
 
 def test_semi_supervised_fit_pretrains_on_every_row_and_trains_on_the_labelled():
     X, y, y_semi = _semi_supervised_data()
-    clf = RecurrentTextClassifier(**SMALL).fit(X, y_semi)
+    with pytest.warns(UserWarning, match=r"180 rows labelled -1 are taken as unlabelled.*unlabelled=None"):
+        clf = RecurrentTextClassifier(**SMALL).fit(X, y_semi)
     assert clf.classes_.tolist() == [0, 1]  # -1 is no class
     assert clf.n_unlabelled_ == 180
     history = clf.pretraining_history_
@@ -835,5 +836,7 @@ def test_unlabelled_marker_for_string_labels_and_none():
     assert as_class.classes_.tolist() == [-1, 0, 1] and as_class.n_unlabelled_ == 0
     with pytest.raises(ValueError, match="cannot be combined with embedding_weights"):
         RecurrentTextClassifier(**SMALL, pretraining="embeddings", embedding_weights=np.ones((40, 8))).fit(X, y_semi)
-    with pytest.raises(ValueError, match="needs at least 2 classes"):  # every label -1 but one class
-        RecurrentTextClassifier(**SMALL).fit(X, np.where(y_semi == 1, -1, y_semi))
+    # Labels -1 and 1 only: -1 is a class (the binary convention), not the unlabelled marker.
+    signs = np.where(y == 1, 1, -1)
+    binary = RecurrentTextClassifier(**SMALL).fit(X, signs)
+    assert binary.classes_.tolist() == [-1, 1] and binary.n_unlabelled_ == 0

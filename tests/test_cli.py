@@ -247,6 +247,7 @@ def test_search_on_a_dask_scheduler(data, tmp_path):
 
     grid = tmp_path / "grid.json"
     grid.write_text(json.dumps({"cell": ["lstm", "gru"]}))
+    environ = dict(os.environ)  # Dask's nanny writes OMP_NUM_THREADS=1 and malloc settings into it
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=logging.ERROR) as cluster:
         done = run("search", "--data", str(data / "folder"), "--grid", str(grid), "--out", str(tmp_path / "s"),
@@ -254,5 +255,7 @@ def test_search_on_a_dask_scheduler(data, tmp_path):
         assert done.returncode == 0, done.stderr
         assert "(2 workers)" in done.stdout
         workers_ran = cluster.scheduler.task_prefixes  # the fits went through the cluster's scheduler
+    os.environ.clear()
+    os.environ.update(environ)
     assert any("fit_and_score" in name for name in workers_ran)
     assert len(pd.read_csv(tmp_path / "s" / "cv_results.csv")) == 2

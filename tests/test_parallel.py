@@ -71,9 +71,14 @@ distributed = pytest.importorskip("distributed", reason="dask[distributed] is no
 def client():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        yield client
+    environ = dict(os.environ)  # Dask's nanny writes OMP_NUM_THREADS=1 and malloc settings into it
+    try:
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+            yield client
+    finally:
+        os.environ.clear()
+        os.environ.update(environ)
 
 
 def test_dask_workers_stay_within_their_thread_budget(client):
