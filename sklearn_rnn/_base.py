@@ -540,16 +540,10 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         sample_weight = _check_sample_weight(sample_weight, len(y))
         check_classification_targets(y)
         if warm:
-            unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
-            if unseen:
-                raise ValueError(f"warm_start fit got labels {sorted(unseen, key=str)} not seen in the first fit.")
+            self._check_known_labels(y, "not seen in the first fit (warm_start)")
             self._check_id_space(X, source)
         else:
-            self._encoder = LabelEncoder().fit(y)
-            self.classes_ = self._encoder.classes_
-            self.n_classes_ = len(self.classes_)
-            self.n_tokens_ = self._n_tokens(X, source)
-            self.vocabulary_fingerprint_ = None if source is None else source.fingerprint
+            self._start(y, X, source)
         y_enc = self._encoder.transform(y)
         if self.n_classes_ < 2:
             raise ValueError(f"{type(self).__name__} needs at least 2 classes in y, got 1 class: "
@@ -622,20 +616,13 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
                 raise ValueError(f"classes={classes.tolist()} differs from the classes of the first call, "
                                  f"{self.classes_.tolist()}.")
         if first:
-            self._encoder = LabelEncoder().fit(classes)
-            self.classes_ = self._encoder.classes_
-            self.n_classes_ = len(self.classes_)
+            self._start(classes, X, source)
             if self.n_classes_ < 2:
                 raise ValueError(f"classes must hold at least 2 labels, got {self.classes_.tolist()}.")
-            self.n_tokens_ = self._n_tokens(X, source)
-            self.vocabulary_fingerprint_ = None if source is None else source.fingerprint
             self._partial_calls = 0
         else:
             self._check_id_space(X, source)
-        unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
-        if unseen:
-            raise ValueError(f"y holds labels {sorted(unseen, key=str)} that are not in classes "
-                             f"{self.classes_.tolist()}.")
+        self._check_known_labels(y, f"that are not in classes {self.classes_.tolist()}")
         y_enc = self._encoder.transform(y)
         # Each call draws its own batch order and dropout masks, reproducibly from random_state.
         self._partial_calls = getattr(self, "_partial_calls", 0) + 1
@@ -660,6 +647,20 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             self._keep_best_after_interrupt()
         self.history_ = self._history_frame()
         return self
+
+    def _start(self, labels, X, source):
+        """Fix what a first fit (or first ``partial_fit``) decides: the classes and the id space."""
+        self._encoder = LabelEncoder().fit(labels)
+        self.classes_ = self._encoder.classes_
+        self.n_classes_ = len(self.classes_)
+        self.n_tokens_ = self._n_tokens(X, source)
+        self.vocabulary_fingerprint_ = None if source is None else source.fingerprint
+
+    def _check_known_labels(self, y, why):
+        """Labels of a later fit must be classes of the first; ``why`` ends the message."""
+        unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
+        if unseen:
+            raise ValueError(f"y holds labels {sorted(unseen, key=str)} {why}.")
 
     def _new_net(self, valid, seed, class_weight, stopping=True):
         """Build and initialize ``net_`` (inside the fit's runtime block: initialization draws from torch's RNG)."""
