@@ -177,7 +177,7 @@ class _OneCycle(Callback):
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         batches = -(-len(X) // net.batch_size)
         self.total_ = max(1, batches * net.max_epochs)
-        self.step_ = 0
+        self.step_, self.lr_ = 0, net.lr
 
     def rate(self, step):
         """The rate at ``step`` (0-based) of the cycle."""
@@ -192,8 +192,6 @@ class _OneCycle(Callback):
     def on_batch_begin(self, net, training=False, **kwargs):
         if not training:
             return
-        if self.step_ == 0:
-            self.lr_ = net.lr
         rate = self.rate(self.step_)
         for group in net.optimizer_.param_groups:
             group["lr"] = rate

@@ -47,9 +47,7 @@ def left_align(X):
     >>> lengths
     array([2, 2, 1])
     """
-    X = np.asarray(X)
-    if X.dtype not in ID_DTYPES:
-        X = X.astype(np.int64)
+    X = _id_array(X)
     valid = X != 0
     lengths = valid.sum(axis=1)
     width = X.shape[1]

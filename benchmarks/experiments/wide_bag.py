@@ -6,12 +6,10 @@ the wide scores (an effective learning-rate factor under Adam):
 
     MODE=both WSCALE=30 python benchmarks/experiments/wide_bag.py VEC_JSON CLF_JSON SEED
 """
-import json, sys, time, os
+import os
 import torch
 from torch import nn
-from sklearn.pipeline import make_pipeline
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
-from sklearn_rnn.datasets import fetch_imdb
+from _harness import run  # benchmarks/experiments/_harness.py
 from sklearn_rnn.modules import recurrent
 MODE = os.environ.get("MODE", "wide")   # wide: linear uni+bigram logits added; both: also keep bigram concat
 SCALE = float(os.environ.get("WSCALE", "1"))
@@ -39,12 +37,4 @@ def fwd(self, ids, lengths):
     return self.head(features) + SCALE * wide
 Net.__init__ = init
 Net.forward = fwd
-vec, clf, seed = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
-train, test = fetch_imdb(subset="train"), fetch_imdb(subset="test")
-model = make_pipeline(SequenceVectorizer(**vec), RecurrentTextClassifier(**clf, random_state=seed, n_threads=2))
-start = time.perf_counter()
-model.fit(train.data, train.target)
-fit_s = time.perf_counter() - start
-h = model[-1].history_
-print(json.dumps({"mode": MODE, "scale": SCALE, "clf": clf, "fit_s": round(fit_s,1), "valid_curve": [round(float(v),4) for v in h["valid_acc"]],
-  "train_acc": [round(float(v),4) for v in h["train_acc"]], "test_acc": float(model.score(test.data, test.target))}))
+run(mode=MODE, scale=SCALE)
