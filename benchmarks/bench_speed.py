@@ -8,6 +8,12 @@ interleave the contenders; the best run counts (these machines swing between
 runs). Keras runs as users run it and also with the heap settings that our
 estimators use (see ``sklearn_rnn._heap``); ratios take the faster of the two.
 
+``--cells`` prints the cell table instead (issue 13): the fit throughput of
+the LSTM, the GRU and the SimpleRNN at 32 and 128 units through
+``RecurrentTextClassifier`` (Embedding 128 + cell + 1 output, same data), the
+GRU and RNN once more with the fused kernel switched off (``torch.nn`` code),
+and Keras's GRU and SimpleRNN with ``mask_zero=True``.
+
 Run: ``SKLEARN_RNN_DATA=../shared/data python benchmarks/bench_speed.py``.
 Keras rows appear when ``tensorflow`` is importable (it is not a dependency:
 ``pip install tensorflow-cpu==2.21.0``). ``--memory`` also fits the default
@@ -31,7 +37,9 @@ from sklearn_rnn.datasets import fetch_imdb
 from sklearn_rnn._config import runtime
 from sklearn_rnn._hardware import bfloat16_supported
 from sklearn_rnn._heap import retain_heap
+from sklearn_rnn.modules.fused import FusedGRU, FusedRNN, fused_cells_status
 from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, left_align
+from skorch.callbacks import Callback
 
 THREADS = 2
 
@@ -98,14 +106,33 @@ def ours(X, y, X_pred, precision="float32"):
     return fit_s, time.perf_counter() - start
 
 
-def keras_times(X, y, mask_zero, policy="float32", retained=False):
+class TorchNNCells(Callback):
+    """Switch the fused GRU/RNN kernel off, so that the layers run torch.nn's code."""
+
+    def on_train_begin(self, net, **kwargs):
+        for layer in net.module_.modules():
+            if isinstance(layer, (FusedGRU, FusedRNN)):
+                layer.fused = False
+
+
+def cell_fit(X, y, cell, units, fused=True):
+    """Seconds of one epoch of Embedding 128 + ``cell`` + 1 output through our estimator."""
+    clf = RecurrentTextClassifier(cell=cell, hidden_size=units, embedding_dim=128, batch_size=64, max_epochs=1,
+                                  validation_fraction=0.0, n_threads=THREADS, random_state=0,
+                                  callbacks=None if fused else [TorchNNCells()])
+    start = time.perf_counter()
+    clf.fit(X, y)
+    return time.perf_counter() - start
+
+
+def keras_times(X, y, mask_zero, policy="float32", retained=False, cell="LSTM", units=128):
     """Keras fit and predict seconds; ``retained`` runs them with the heap
     settings our estimators use, so that the allocator is the same on both sides."""
     with retain_heap() if retained else contextlib.nullcontext():
-        return _keras_times(X, y, mask_zero, policy)
+        return _keras_times(X, y, mask_zero, policy, cell, units)
 
 
-def _keras_times(X, y, mask_zero, policy):
+def _keras_times(X, y, mask_zero, policy, cell="LSTM", units=128):
     import tensorflow as tf
 
     tf.keras.mixed_precision.set_global_policy(policy)
@@ -115,7 +142,7 @@ def _keras_times(X, y, mask_zero, policy):
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(X.shape[1],)),
         tf.keras.layers.Embedding(20002, 128, mask_zero=mask_zero),
-        tf.keras.layers.LSTM(128),
+        getattr(tf.keras.layers, cell)(units),
         tf.keras.layers.Dense(1, activation="sigmoid", dtype="float32"),
     ])
     model.compile(optimizer="adam", loss="binary_crossentropy")
@@ -151,11 +178,48 @@ def peak_rss_full_fit():
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def cell_table(X, y, repeat, keras):
+    """Fit samples/s per cell and size, interleaved rounds, best of ``repeat``."""
+    contenders = {}
+    for units in (32, 128):
+        for cell in ("lstm", "gru", "rnn"):
+            contenders[(units, cell)] = lambda c=cell, u=units: cell_fit(X, y, c, u)
+        for cell in ("gru", "rnn"):
+            contenders[(units, cell + " torch.nn")] = lambda c=cell, u=units: cell_fit(X, y, c, u, fused=False)
+        if keras:
+            for cell in ("GRU", "SimpleRNN"):
+                contenders[(units, "keras " + cell)] = (
+                    lambda c=cell, u=units: min(keras_times(X, y, True, retained=r, cell=c, units=u)[0]
+                                                for r in (False, True)))
+    best = {}
+    for _ in range(repeat):
+        for key, run in contenders.items():
+            best[key] = min(best.get(key, np.inf), run())
+    rates = {key: len(X) / seconds for key, seconds in best.items()}
+    columns = ["lstm", "gru", "rnn", "gru torch.nn", "rnn torch.nn"] + (["keras GRU", "keras SimpleRNN"] if keras else [])
+    print("fit samples/s (Keras: the faster of as users run it and with our heap settings)")
+    print(f"{'units':>5s} " + " ".join(f"{c:>15s}" for c in columns))
+    table = {}
+    for units in (32, 128):
+        row = {c: rates[(units, c)] for c in columns}
+        ratios = {"GRU / LSTM": row["gru"] / row["lstm"], "RNN / LSTM": row["rnn"] / row["lstm"],
+                  "GRU / torch.nn GRU": row["gru"] / row["gru torch.nn"],
+                  "RNN / torch.nn RNN": row["rnn"] / row["rnn torch.nn"]}
+        if keras:
+            ratios["GRU / Keras GRU"] = row["gru"] / row["keras GRU"]
+            ratios["RNN / Keras SimpleRNN"] = row["rnn"] / row["keras SimpleRNN"]
+        print(f"{units:5d} " + " ".join(f"{row[c]:15.0f}" for c in columns))
+        print("      " + ", ".join(f"{name} {value:.2f}x" for name, value in ratios.items()))
+        table[str(units)] = {"samples_per_s": row, "ratios": ratios}
+    return table
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n-docs", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory", action="store_true", help="also measure peak RSS of a full IMDB fit")
+    parser.add_argument("--cells", action="store_true", help="print the LSTM/GRU/SimpleRNN table instead")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -167,6 +231,20 @@ def main():
     cpu = cpu_description()
     print(f"{n} IMDB reviews, length 400 (mean {mean_len:.0f} real tokens), batch 64, {THREADS} threads, "
           f"best of {args.repeat}; torch {torch.__version__}; {cpu}")
+    if args.cells:
+        available, reason = fused_cells_status()
+        print("fused GRU/RNN kernel:", "in use" if available else f"unavailable ({reason})")
+        try:
+            import tensorflow  # noqa: F401
+            keras = True
+        except ImportError:
+            print("tensorflow not importable: Keras columns skipped (pip install tensorflow-cpu==2.21.0)")
+            keras = False
+        table = cell_table(X, y, args.repeat, keras)
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"cpu": cpu, "fused": available, "cells": table}, f, indent=2)
+        return
 
     # Each contender returns {row: seconds}. The rounds interleave the
     # contenders, so that a slow spell of the machine hits them all alike.

@@ -97,7 +97,7 @@ def initialize_weights(module, initializer):
     init = INITIALIZERS[initializer] if isinstance(initializer, str) else initializer
     with torch.no_grad():
         for layer in _weight_layers(module):
-            gates = {nn.LSTM: 4, nn.GRU: 3}.get(type(layer), 1)
+            gates = 4 if isinstance(layer, nn.LSTM) else 3 if isinstance(layer, nn.GRU) else 1
             for name, p in layer.named_parameters(recurse=False):
                 if name.startswith("bias"):
                     p.zero_()

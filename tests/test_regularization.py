@@ -4,6 +4,7 @@ import torch
 from torch import nn
 
 from sklearn_rnn.modules import RecurrentClassifierNet
+from sklearn_rnn.modules.fused import FusedGRU, FusedRNN
 from sklearn_rnn.regularization import INITIALIZERS, initialize_weights, penalized_weights, weight_penalty
 
 
@@ -81,8 +82,9 @@ def test_initializers_follow_their_formula(name, std):
     assert not layer.bias.detach().any()
 
 
-def test_orthogonal_is_orthogonal_per_gate():
-    lstm = nn.LSTM(6, 5)
-    initialize_weights(lstm, "orthogonal")
-    for block in lstm.weight_hh_l0.detach().chunk(4):
+@pytest.mark.parametrize("layer, gates", [(nn.LSTM, 4), (FusedGRU, 3), (nn.GRU, 3), (FusedRNN, 1)])
+def test_orthogonal_is_orthogonal_per_gate(layer, gates):
+    module = layer(6, 5)
+    initialize_weights(module, "orthogonal")
+    for block in module.weight_hh_l0.detach().chunk(gates):
         np.testing.assert_allclose((block @ block.T).numpy(), np.eye(5), atol=1e-5)

@@ -3,6 +3,7 @@
 from .conv import ConvNet
 from .embedding import TokenEmbedding
 from .feedforward import FeedForwardNet
+from .fused import FusedGRU, FusedRNN, fused_cells_status
 from .head import DenseHead
 from .ngram import BigramBag
 from .pooling import SequencePooling, length_mask
@@ -12,11 +13,14 @@ __all__ = [
     "BigramBag",
     "ConvNet",
     "FeedForwardNet",
+    "FusedGRU",
+    "FusedRNN",
     "DenseHead",
     "RecurrentClassifierNet",
     "RecurrentEncoder",
     "SequencePooling",
     "TokenEmbedding",
+    "fused_cells_status",
     "length_mask",
     "reverse_index",
 ]

@@ -15,13 +15,16 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ._sizes import as_sizes
 from .embedding import TokenEmbedding
+from .fused import FusedGRU, FusedRNN
 from .head import DenseHead
 from .ngram import BigramBag
 from .pooling import SequencePooling
 
 __all__ = ["CELLS", "RecurrentEncoder", "RecurrentClassifierNet", "reverse_index"]
 
-CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+# nn.LSTM is one oneDNN kernel on CPU already; GRU and RNN layers run the
+# fused kernel of .fused (with torch.nn's code where it does not apply).
+CELLS = {"rnn": FusedRNN, "lstm": nn.LSTM, "gru": FusedGRU}
 
 
 def reverse_index(lengths, max_len):
