@@ -45,6 +45,8 @@ out = {"fit_s": round(fit_s, 1), "epochs": int(len(history)),
        "valid_curve": [round(float(v), 4) for v in history["valid_acc"]] if "valid_acc" in history else None,
        "epoch_s": [round(float(v), 1) for v in history["dur"]],
        "test_acc": float(model.score(test.data, test.target))}
+if getattr(model[-1], "linear_model_", None) is not None:
+    out["linear_weight"] = model[-1].linear_weight_
 with open("/proc/self/status") as f:
     out["peak_rss_mib"] = round(next(int(l.split()[1]) for l in f if l.startswith("VmHWM")) / 1024)
 print(json.dumps(out))

@@ -60,7 +60,11 @@ train = fetch_imdb(subset="train")
 docs, y = list(train.data) * 8, np.tile(train.target, 8)
 ids = SequenceVectorizer(max_features=20000, max_len=400).fit_transform(docs)
 del docs, train
-clf = RecurrentTextClassifier(hidden_size=32, embedding_dim=32, max_epochs=1, validation_fraction=0.0,
+try:  # the Keras-style net of the earlier code (--code may name a checkout without KERAS_STYLE)
+    from sklearn_rnn import KERAS_STYLE
+except ImportError:
+    KERAS_STYLE = {}
+clf = RecurrentTextClassifier(**KERAS_STYLE, hidden_size=32, embedding_dim=32, max_epochs=1, validation_fraction=0.0,
                               random_state=0, n_threads=2)
 import gc; gc.collect()
 before = rss_mib()
@@ -88,7 +92,11 @@ for i, (X, y) in enumerate(chunks):
     reset_peak()
     if vec is None:  # the vocabulary is fixed on the first chunk, then streamed through
         vec = SequenceVectorizer(max_features=20000, max_len=64).fit(X)
-        clf = RecurrentTextClassifier(hidden_size=16, embedding_dim=16, random_state=0, n_threads=2)
+        try:
+            from sklearn_rnn import KERAS_STYLE
+        except ImportError:
+            KERAS_STYLE = {}
+        clf = RecurrentTextClassifier(**KERAS_STYLE, hidden_size=16, embedding_dim=16, random_state=0, n_threads=2)
     clf.partial_fit(vec.transform(X), y, classes=[1, 2])
     rows.append({"chunk": i + 1, "docs": (i + 1) * chunksize, "rss_mib": round(rss_mib()),
                  "peak_mib": round(rss_mib("VmHWM")), "train_acc": round(float(clf.history_["train_acc"].iloc[-1]), 4)})

@@ -51,14 +51,14 @@ def loky_search(n_threads):
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import make_pipeline
 
-    from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+    from sklearn_rnn import KERAS_STYLE, RecurrentTextClassifier, SequenceVectorizer
 
     rng = np.random.RandomState(0)
     words = np.array(["good", "bad", "film", "plot", "the", "was", "great", "awful"])
     X = [" ".join(rng.choice(words, 40)) for _ in range(400)]
     y = np.array([("good" in d) + ("great" in d) > ("bad" in d) + ("awful" in d) for d in X], dtype=int)
     pipe = make_pipeline(SequenceVectorizer(max_len=40),
-                         RecurrentTextClassifier(hidden_size=32, embedding_dim=32, max_epochs=2,
+                         RecurrentTextClassifier(**KERAS_STYLE, hidden_size=32, embedding_dim=32, max_epochs=2,
                                                  n_threads=n_threads, random_state=0))
     search = GridSearchCV(pipe, {"recurrenttextclassifier__lr": [1e-3, 3e-3]}, cv=2, n_jobs=2)
     start = time.perf_counter()

@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+from sklearn_rnn import KERAS_STYLE, RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
 from sklearn_rnn._config import runtime
 from sklearn_rnn._hardware import bfloat16_supported
@@ -95,7 +95,7 @@ def plain_torch_epoch(X, y, n_tokens, bucketed):
 
 
 def ours(X, y, X_pred, precision="float32"):
-    clf = RecurrentTextClassifier(cell="lstm", hidden_size=128, embedding_dim=128, batch_size=64, max_epochs=1,
+    clf = RecurrentTextClassifier(**KERAS_STYLE, cell="lstm", hidden_size=128, embedding_dim=128, batch_size=64, max_epochs=1,
                                   validation_fraction=0.0, n_threads=THREADS, precision=precision,
                                   random_state=0)
     start = time.perf_counter()
@@ -117,7 +117,8 @@ class TorchNNCells(Callback):
 
 def cell_fit(X, y, cell, units, fused=True):
     """Seconds of one epoch of Embedding 128 + ``cell`` + 1 output through our estimator."""
-    clf = RecurrentTextClassifier(cell=cell, hidden_size=units, embedding_dim=128, batch_size=64, max_epochs=1,
+    clf = RecurrentTextClassifier(**KERAS_STYLE, cell=cell, hidden_size=units, embedding_dim=128, batch_size=64,
+                                  max_epochs=1,
                                   validation_fraction=0.0, n_threads=THREADS, random_state=0,
                                   callbacks=None if fused else [TorchNNCells()])
     start = time.perf_counter()
@@ -159,7 +160,7 @@ def _keras_times(X, y, mask_zero, policy, cell="LSTM", units=128):
 # carries the forked parent's peak over an exec into the child's ru_maxrss.
 PEAK_RSS_SCRIPT = """
 import resource
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+from sklearn_rnn import KERAS_STYLE, RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
 d = fetch_imdb()
 X = SequenceVectorizer(max_features=20000, max_len=400).fit_transform(d.data)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sklearn_rnn import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier, SequenceVectorizer
+from sklearn_rnn import (KERAS_STYLE, ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier,
+                         SequenceVectorizer)
 from sklearn_rnn.datasets import fetch_imdb
 
 COMMON = dict(embedding_dim=32, optimizer="rmsprop", batch_size=64, validation_fraction=0.0, random_state=0)
@@ -26,12 +27,13 @@ COMMON = dict(embedding_dim=32, optimizer="rmsprop", batch_size=64, validation_f
 
 def models(epochs):
     rnn = dict(COMMON, max_epochs=epochs)
+    plain = dict(rnn, **KERAS_STYLE)  # the notebooks' nets, not the package's accuracy defaults
     return {
-        "SimpleRNN": RecurrentTextClassifier(cell="rnn", hidden_size=32, **rnn),
-        "LSTM": RecurrentTextClassifier(cell="lstm", hidden_size=32, **rnn),
-        "GRU": RecurrentTextClassifier(cell="gru", hidden_size=32, **rnn),
-        "Bidirectional LSTM": RecurrentTextClassifier(cell="lstm", hidden_size=32, bidirectional=True, **rnn),
-        "Stacked LSTM (2x32)": RecurrentTextClassifier(cell="lstm", hidden_size=(32, 32), **rnn),
+        "SimpleRNN": RecurrentTextClassifier(cell="rnn", hidden_size=32, **plain),
+        "LSTM": RecurrentTextClassifier(cell="lstm", hidden_size=32, **plain),
+        "GRU": RecurrentTextClassifier(cell="gru", hidden_size=32, **plain),
+        "Bidirectional LSTM": RecurrentTextClassifier(cell="lstm", hidden_size=32, **{**plain, "bidirectional": True}),
+        "Stacked LSTM (2x32)": RecurrentTextClassifier(cell="lstm", hidden_size=(32, 32), **plain),
         "Feedforward, no embedding": FeedForwardTextClassifier(
             dense_layers=(250,), **{**rnn, "embedding_dim": None}),
         "Feedforward, embedding + flatten": FeedForwardTextClassifier(pooling="flatten", dense_layers=(250,), **rnn),

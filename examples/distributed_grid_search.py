@@ -29,7 +29,7 @@ import pandas as pd
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+from sklearn_rnn import KERAS_STYLE, RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
 
 
@@ -37,7 +37,7 @@ def make_search(quick):
     pipe = Pipeline([
         ("vec", SequenceVectorizer(max_features=5000, max_len=150)),
         ("clf", RecurrentTextClassifier(cell="lstm", embedding_dim=32, hidden_size=32, max_epochs=3,
-                                        validation_fraction=0.0, random_state=0)),
+                                        validation_fraction=0.0, random_state=0, **KERAS_STYLE)),
     ])
     initializers = ["glorot_uniform", "orthogonal"] if quick else [
         "random_normal", "glorot_uniform", "glorot_normal", "he_normal", "orthogonal"]

@@ -16,7 +16,7 @@ import pandas as pd
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+from sklearn_rnn import KERAS_STYLE, RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
 
 
@@ -33,7 +33,7 @@ def main():
         ("vec", SequenceVectorizer(max_features=5000, max_len=150)),
         # n_threads=None: inside n_jobs workers each fit uses its worker's share of the cores
         ("clf", RecurrentTextClassifier(cell="lstm", embedding_dim=32, hidden_size=32, max_epochs=3,
-                                        validation_fraction=0.0, random_state=0)),
+                                        validation_fraction=0.0, random_state=0, **KERAS_STYLE)),
     ])
     grid = [
         {"clf__regularizer": ["l1", "l2"], "clf__alpha": [1e-3]},

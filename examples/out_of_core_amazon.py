@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
+from sklearn_rnn import KERAS_STYLE, RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import load_fasttext
 
 POSITIVE = ["great", "love", "excellent", "works", "recommend", "perfect"]
@@ -65,8 +65,9 @@ def main():
         if vectorizer is None:
             # The id space is fixed by the first chunk; later chunks map unseen words to OOV.
             vectorizer = SequenceVectorizer(max_features=20000, max_len=200).fit(texts)
-            classifier = RecurrentTextClassifier(cell="lstm", hidden_size=32, embedding_dim=32, pooling="max",
-                                                 lr=3e-3, random_state=0)
+            # partial_fit trains the network only; the Keras-style net keeps the stream light.
+            classifier = RecurrentTextClassifier(**{**KERAS_STYLE, "pooling": "max"}, cell="lstm", hidden_size=32,
+                                                 embedding_dim=32, lr=3e-3, random_state=0)
         classifier.partial_fit(vectorizer.transform(texts), labels, classes=[1, 2])
         print(f"chunk {i + 1}: {(i + 1) * args.chunksize:,} reviews seen, "
               f"train accuracy {classifier.history_['train_acc'].iloc[-1]:.3f}, "

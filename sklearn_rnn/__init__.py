@@ -1,7 +1,7 @@
 """Recurrent neural text classifiers behind scikit-learn's fit/predict API."""
 
 from ._config import config_context, get_config, set_config
-from .classifiers import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
+from .classifiers import KERAS_STYLE, ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
 from .persistence import load, save
 from .text import SequenceVectorizer
 from .tuning import lr_find, plot_lr_find
@@ -9,6 +9,7 @@ from .tuning import lr_find, plot_lr_find
 __version__ = "0.2.0.dev0"
 
 __all__ = [
+    "KERAS_STYLE",
     "ConvTextClassifier",
     "FeedForwardTextClassifier",
     "RecurrentTextClassifier",

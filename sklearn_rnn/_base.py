@@ -347,6 +347,8 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         return SequenceDataset.from_ids(X, y, sample_weight=sample_weight, min_width=self._min_width())
 
     def _split(self, dataset, y, seed):
+        # The validation rows of the last split (None without one), for steps after the net's training.
+        self._valid_rows = None
         if self.validation_fraction == 0:
             return dataset, None
         n_valid = int(np.ceil(self.validation_fraction * len(y)))
@@ -359,6 +361,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         train_idx, valid_idx = train_test_split(
             np.arange(len(y)), test_size=n_valid, random_state=seed, stratify=stratify
         )
+        self._valid_rows = valid_idx
         valid = dataset.subset(valid_idx)
         # Sorted by length, the validation pass wastes no work on padding.
         valid = valid.subset(np.argsort(valid.lengths.numpy(), kind="stable"))

@@ -3,23 +3,45 @@
 Everything about training is shared through :class:`BaseTextClassifier`.
 """
 
+import inspect
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import log_loss
 from sklearn.utils import check_random_state
 
 from ._base import BaseTextClassifier
 from ._config import runtime
 from ._validation import Interval, Options, Sizes, check_keywords, validate_parameters
+from .linear import NgramLogisticModel
 from .modules._sizes import as_sizes
 from .modules.conv import ConvNet
 from .modules.feedforward import FeedForwardNet, flattens
 from .modules.pooling import POOLINGS
 from .modules.recurrent import CELLS, RecurrentClassifierNet
 
-__all__ = ["ConvTextClassifier", "FeedForwardTextClassifier", "RecurrentTextClassifier"]
+__all__ = ["KERAS_STYLE", "ConvTextClassifier", "FeedForwardTextClassifier", "RecurrentTextClassifier"]
+
+#: The most bigram buckets that ``ngram_buckets='auto'`` takes.
+AUTO_NGRAM_BUCKETS = 200_000
+
+#: The settings that turn :class:`RecurrentTextClassifier`'s defaults into the
+#: plain network of a Keras notebook: one direction, the final state, no
+#: bigram branch, no linear n-gram model, no dropout, no early stopping.
+#: ``RecurrentTextClassifier(**KERAS_STYLE, cell="gru", hidden_size=32)`` is
+#: ``Embedding`` + ``GRU(32)`` + ``Dense``. The defaults themselves were
+#: chosen for accuracy (``docs/accuracy.md``).
+KERAS_STYLE = {
+    "bidirectional": False,
+    "pooling": "last",
+    "ngram_buckets": 0,
+    "linear_ngrams": False,
+    "spatial_dropout": 0.0,
+    "dropout": 0.0,
+    "early_stopping": False,
+}
 
 _TRAINING_PARAMS = """\
     embedding_weights : array-like of shape (n_tokens, embedding_dim), default=None
@@ -27,9 +49,9 @@ _TRAINING_PARAMS = """\
         number of tokens is then taken from it; row 0 is padding and zeroed.
     freeze_embedding : bool, default=False
         Keep ``embedding_weights`` fixed during training.
-    spatial_dropout : float, default=0.0
+    spatial_dropout : float, default={default:spatial_dropout}
         Drop whole embedding channels, as Keras's ``SpatialDropout1D``.
-    dropout : float, default=0.0
+    dropout : float, default={default:dropout}
         Dropout between stacked layers and before every dense layer.
     activation : {'relu', 'tanh', 'sigmoid', 'gelu', 'elu'}, default='relu'
         Activation of ``dense_layers``.
@@ -69,11 +91,11 @@ _TRAINING_PARAMS = """\
         biases start at zero.
     batch_size : int, default=64
         Rows per batch. Training batches group rows of similar length.
-    max_epochs : int, default=10
+    max_epochs : int, default={default:max_epochs}
         Number of passes over the training data.
     clip_grad_norm : float, default=None
         Clip the gradient norm to this value.
-    early_stopping : bool, default=False
+    early_stopping : bool, default={default:early_stopping}
         Stop when the validation loss (the training loss without a validation
         set) has not improved for ``n_iter_no_change`` epochs, and restore the
         weights of the best epoch.
@@ -81,7 +103,7 @@ _TRAINING_PARAMS = """\
         Share of the training data held out, stratified, to report
         ``valid_loss``/``valid_acc`` (Keras's ``validation_split``); 0 means
         no validation set.
-    n_iter_no_change : int, default=3
+    n_iter_no_change : int, default={default:n_iter_no_change}
         Patience of early stopping, in epochs.
     class_weight : 'balanced', dict or None, default=None
         Weights of the classes in the loss.
@@ -156,8 +178,11 @@ _FITTED_ATTRIBUTES = """\
 
 
 def _document(cls):
-    cls.__doc__ = cls.__doc__.replace("{training_params}", _TRAINING_PARAMS).replace(
-        "{fitted_attributes}", _FITTED_ATTRIBUTES)
+    """Fill the shared parameter and attribute text in, each default from ``cls``'s own signature."""
+    doc = cls.__doc__.replace("{training_params}", _TRAINING_PARAMS).replace("{fitted_attributes}", _FITTED_ATTRIBUTES)
+    for name, param in inspect.signature(cls.__init__).parameters.items():
+        doc = doc.replace(f"{{default:{name}}}", repr(param.default))
+    cls.__doc__ = doc
     return cls
 
 
@@ -176,22 +201,37 @@ class RecurrentTextClassifier(BaseTextClassifier):
     ----------
     cell : {'lstm', 'gru', 'rnn'}, default='lstm'
         The recurrent cell (``'rnn'`` is Keras's SimpleRNN, with tanh).
-    bidirectional : bool, default=False
+    bidirectional : bool, default=True
         Read each document in both directions and concatenate.
-    hidden_size : int or tuple of int, default=128
+    hidden_size : int or tuple of int, default=64
         Units of the recurrent layer, or one size per stacked layer.
-    pooling : {'last', 'max', 'mean', 'attention'}, default='last'
+    pooling : {'last', 'max', 'mean', 'attention'}, default='max'
         How the outputs over time become one vector: the final state (both
         directions' when bidirectional), the max or mean over real tokens, or
         a learned attention average.
     dense_layers : tuple of int, default=()
         Hidden sizes of a feedforward head before the output layer.
-    embedding_dim : int, default=128
+    embedding_dim : int, default=64
         Width of the token vectors.
-    ngram_buckets : int, default=0
+    ngram_buckets : int or 'auto', default='auto'
         Add a fastText-style side branch: the mean of the embeddings of each
         document's bigrams, hashed into this many buckets, joins the pooled
         recurrent features before the head. 0 means no such branch.
+        ``'auto'`` is ``min(200_000, 40 * n_samples)`` for the first fit's
+        labelled rows: 200,000 from 5,000 documents up (the setting measured
+        in ``docs/accuracy.md``), fewer below, so that a fit on a few hundred
+        documents does not carry a table of millions of rows it never sees.
+    linear_ngrams : bool, default=True
+        Also fit a logistic regression on TF-IDF-weighted unigrams and
+        hashed bigrams of the same ids (:class:`~sklearn_rnn.linear.NgramLogisticModel`,
+        on the labelled rows, after the network), and average its class
+        probabilities with the network's in ``predict_proba``. The two make
+        different mistakes, so the average beats either (``docs/accuracy.md``).
+        The network's share of the average (``linear_weight_``) is chosen on
+        the validation rows (``validation_fraction``), 0.5 without them.
+        ``partial_fit`` trains the network only.
+    linear_C : float, default=30.0
+        Inverse regularization strength of that logistic regression.
     pretraining : {'auto', 'embeddings'} or None, default='auto'
         Learning from unlabelled rows (``y == unlabelled``) before the
         classifier trains on the labelled ones. ``'embeddings'`` learns word
@@ -219,6 +259,13 @@ class RecurrentTextClassifier(BaseTextClassifier):
         ``epoch``, ``pretrain_loss``, ``examples`` and ``dur``.
     n_unlabelled_ : int
         Rows of the last ``fit`` that were unlabelled.
+    linear_model_ : NgramLogisticModel or None
+        The linear n-gram model of ``linear_ngrams`` (None without it).
+    ngram_buckets_ : int
+        The bigram buckets in use (``ngram_buckets`` resolved).
+    linear_weight_ : float
+        The network's share of the average with ``linear_model_`` (1.0
+        without one).
 
     See Also
     --------
@@ -246,18 +293,21 @@ class RecurrentTextClassifier(BaseTextClassifier):
         "bidirectional": ["boolean"],
         "hidden_size": [Sizes()],
         "pooling": [Options(set(POOLINGS))],
-        "ngram_buckets": [Interval(Integral, 0, None, closed="left")],
+        "ngram_buckets": [Interval(Integral, 0, None, closed="left"), Options({"auto"})],
+        "linear_ngrams": ["boolean"],
+        "linear_C": [Interval(Real, 0, None, closed="neither")],
         "pretraining": [Options({"auto", "embeddings"}), None],
         "unlabelled": [Interval(Integral, None, None, closed="neither"), "str", None],
     }
 
     @check_keywords
-    def __init__(self, *, cell="lstm", bidirectional=False, hidden_size=128, pooling="last", embedding_dim=128,
-                 ngram_buckets=0, pretraining="auto", unlabelled=-1, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
-                 dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
+    def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
+                 ngram_buckets="auto", linear_ngrams=True, linear_C=30.0, pretraining="auto", unlabelled=-1,
+                 embedding_weights=None, freeze_embedding=False, spatial_dropout=0.2,
+                 dropout=0.3, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
-                 max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=3, class_weight=None, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
+                 max_epochs=5, clip_grad_norm=None, early_stopping=True, validation_fraction=0.1,
+                 n_iter_no_change=2, class_weight=None, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
                  n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.cell = cell
         self.bidirectional = bidirectional
@@ -265,6 +315,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.pooling = pooling
         self.embedding_dim = embedding_dim
         self.ngram_buckets = ngram_buckets
+        self.linear_ngrams = linear_ngrams
+        self.linear_C = linear_C
         self.pretraining = pretraining
         self.unlabelled = unlabelled
         self.embedding_weights = embedding_weights
@@ -325,8 +377,6 @@ class RecurrentTextClassifier(BaseTextClassifier):
         >>> clf.classes_.tolist(), clf.n_unlabelled_, len(clf.pretraining_history_)
         ([0, 1], 160, 2)
         """
-        from .pretraining import pretrain_embeddings
-
         y_array = np.asarray(y) if not isinstance(y, str) else y
         unlabelled = self._unlabelled_rows(y_array)
         # With fewer than 2 other labels the marker is a class after all: y in {-1, 1} is the common
@@ -352,16 +402,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
             if self.embedding_weights is not None:
                 raise ValueError("pretraining='embeddings' learns the embedding's starting weights; it cannot "
                                  "be combined with embedding_weights. Set pretraining=None to keep yours.")
-            (ids, _), source = self._validate_ids(X, y_array, reset=True)
-            n_tokens = self._n_tokens(ids, source)
-            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-            with runtime(self.n_threads, seed=None if self.random_state is None else seed, training=True):
-                weights, history = pretrain_embeddings(
-                    self._dataset(ids), n_tokens, self.embedding_dim, random_state=seed, verbose=self.verbose)
-            # Word2vec vectors are about 16 times wider spread than a fresh embedding; scaled to unit
-            # standard deviation they start the classifier best (docs/semi_supervised.md).
-            spread = float(weights[2:].std()) if len(weights) > 2 else 0.0
-            self._pretrained_weights = weights / spread if spread > 0 else weights
+            self._pretrained_weights, history = self._learn_embedding(X, y_array)
             self.pretraining_history_ = pd.DataFrame(history)
         if self.n_unlabelled_:
             keep = ~unlabelled
@@ -369,9 +410,175 @@ class RecurrentTextClassifier(BaseTextClassifier):
             y = y_array[keep]
             sample_weight = None if sample_weight is None else np.asarray(sample_weight)[keep]
         try:
-            return super().fit(X, y, sample_weight=sample_weight)
+            super().fit(X, y, sample_weight=sample_weight)
         finally:
             self._pretrained_weights = None
+        self.linear_model_, self.linear_weight_ = None, 1.0
+        valid_rows = self.__dict__.pop("_valid_rows", None)
+        if self.linear_ngrams:
+            self._fit_linear(X, y, sample_weight, valid_rows)
+        return self
+
+    def _fit_linear(self, X, y, sample_weight, valid):
+        """Fit the linear n-gram model and choose its share of the average.
+
+        The network's weight ``w`` in ``w * net + (1 - w) * linear`` is the one
+        of 0, 0.1, ..., 1 with the least log loss on the network's validation
+        rows, for a linear model fitted without them; the final linear model
+        then learns from every labelled row. Without validation rows, w = 0.5.
+        """
+        ids, _ = self._validate_ids(X, reset=False)
+        labels = self._encoder.transform(np.asarray(y))
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        class_weight = self.class_weight
+        if isinstance(class_weight, dict):
+            class_weight = {int(self._encoder.transform([label])[0]): w for label, w in class_weight.items()}
+
+        def linear(rows):
+            model = NgramLogisticModel(C=self.linear_C, class_weight=class_weight)
+            return model.fit(ids[rows], labels[rows], n_tokens=self.n_tokens_,
+                             sample_weight=None if weights is None else weights[rows])
+
+        everything = np.arange(len(labels))
+        self.linear_weight_ = 0.5
+        if valid is not None and len(np.unique(labels[np.setdiff1d(everything, valid)])) == self.n_classes_:
+            held_out = linear(np.setdiff1d(everything, valid)).predict_proba(ids[valid])
+            with warnings.catch_warnings():  # the fit has warned about a thread cap once already
+                warnings.filterwarnings("ignore", message="n_threads=", category=RuntimeWarning)
+                network = super().predict_proba(ids[valid])
+            grid = np.linspace(0.0, 1.0, 11)
+            blends = [w * network + (1 - w) * held_out for w in grid]
+            losses = [log_loss(labels[valid], p / p.sum(axis=1, keepdims=True), labels=range(self.n_classes_))
+                      for p in blends]
+            self.linear_weight_ = float(grid[int(np.argmin(losses))])
+        self.linear_model_ = linear(everything)
+
+    def predict_proba(self, X):
+        """Class probabilities; with ``linear_ngrams``, the weighted mean of the network's and the linear model's.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows sum to 1; columns follow ``classes_``.
+        """
+        proba = super().predict_proba(X)
+        model = getattr(self, "linear_model_", None)
+        if model is None:
+            return proba
+        validated, _ = self._validate_ids(X, reset=False)
+        w = self.linear_weight_
+        return (w * proba + (1 - w) * model.predict_proba(validated)).astype(proba.dtype, copy=False)
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy on the labelled rows of ``X``; rows labelled ``unlabelled`` never count.
+
+        This is the score that ``GridSearchCV`` and ``cross_val_score`` use
+        when given no ``scoring``: a test fold holding unlabelled rows is
+        scored on its labelled rows only. (A scorer named by string, such
+        as ``scoring='accuracy'``, compares every row with its label.)
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids.
+        y : array-like of shape (n_samples,)
+            True labels, with the ``unlabelled`` marker on rows that have none.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Accuracy over the labelled rows; NaN when there are none.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.random.RandomState(0).randint(2, 40, size=(60, 12))
+        >>> y = (X == 5).any(axis=1).astype(int)
+        >>> clf = RecurrentTextClassifier(hidden_size=8, embedding_dim=8, max_epochs=2, random_state=0).fit(X, y)
+        >>> y_semi = y.copy()
+        >>> y_semi[30:] = -1
+        >>> clf.score(X, y_semi) == clf.score(X[:30], y[:30])
+        True
+        """
+        y_array = np.asarray(y) if not isinstance(y, str) else y
+        unlabelled = self._unlabelled_rows(y_array)
+        if unlabelled.any() and hasattr(self, "classes_") and self.unlabelled in self.classes_.tolist():
+            unlabelled[:] = False  # the marker was a class in this fit (y in {-1, 1})
+        if not unlabelled.any():
+            return super().score(X, y, sample_weight=sample_weight)
+        keep = ~unlabelled
+        if not keep.any():
+            return float("nan")
+        X = X[keep] if hasattr(X, "shape") else [row for row, k in zip(X, keep) if k]
+        sample_weight = None if sample_weight is None else np.asarray(sample_weight)[keep]
+        return super().score(X, y_array[keep], sample_weight=sample_weight)
+
+    def pretrain(self, X, y=None):
+        """Learn the embedding's starting weights from the documents alone, once.
+
+        Runs the pretraining that ``fit`` runs on unlabelled rows (word
+        vectors, see ``pretraining``) on every row of ``X`` and stores the
+        result in the parameter ``embedding_weights``. Being a parameter, it
+        survives :func:`~sklearn.base.clone`: every candidate of a
+        ``GridSearchCV`` over this estimator starts from the same vectors
+        without pretraining again, and ``fit`` with the default
+        ``pretraining='auto'`` does not pretrain on top of them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids, labelled documents and unlabelled ones alike; fit the
+            vectorizer on the same documents first, so that the ids cover
+            every document the classifier will see.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            This estimator, with ``embedding_weights`` set and
+            ``pretraining_history_`` recorded.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.base import clone
+        >>> X = np.random.RandomState(0).randint(2, 40, size=(100, 12))
+        >>> clf = RecurrentTextClassifier(embedding_dim=8, random_state=0).pretrain(X)
+        >>> clf.embedding_weights.shape, clone(clf).embedding_weights.shape
+        ((40, 8), (40, 8))
+        """
+        validate_parameters(self)
+        if self.embedding_weights is not None:
+            raise ValueError("embedding_weights is already set; pretrain() would replace it. Set "
+                             "embedding_weights=None first to learn new vectors.")
+        weights, history = self._learn_embedding(X)
+        self.pretraining_history_ = pd.DataFrame(history)
+        self.set_params(embedding_weights=weights)
+        return self
+
+    def _learn_embedding(self, X, y=None):
+        """Word vectors learned from every row of ``X``, scaled to unit spread, and their history."""
+        from .pretraining import pretrain_embeddings
+
+        validated, source = self._validate_ids(X, "no_validation" if y is None else y, reset=True)
+        ids = validated[0] if isinstance(validated, tuple) else validated
+        n_tokens = self._n_tokens(ids, source)
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        with runtime(self.n_threads, seed=None if self.random_state is None else seed, training=True):
+            weights, history = pretrain_embeddings(
+                self._dataset(ids), n_tokens, self.embedding_dim, random_state=seed, verbose=self.verbose)
+        # Word2vec vectors are about 16 times wider spread than a fresh embedding; scaled to unit
+        # standard deviation they start the classifier best (docs/semi_supervised.md).
+        spread = float(weights[2:].std()) if len(weights) > 2 else 0.0
+        return (weights / spread if spread > 0 else weights), history
 
     def _unlabelled_rows(self, y):
         """Boolean mask of the rows whose label is the ``unlabelled`` marker."""
@@ -392,8 +599,13 @@ class RecurrentTextClassifier(BaseTextClassifier):
             "bidirectional": self.bidirectional,
             "pooling": self.pooling,
             "packed": device == "cuda",  # packing suits cuDNN; the dense path is faster on CPU
-            "ngram_buckets": self.ngram_buckets,
+            "ngram_buckets": self.ngram_buckets_,
         }
+
+    def _start(self, labels, X, source):
+        super()._start(labels, X, source)
+        self.ngram_buckets_ = (min(AUTO_NGRAM_BUCKETS, 40 * len(X)) if self.ngram_buckets == "auto"
+                               else int(self.ngram_buckets))
 
 
 @_document

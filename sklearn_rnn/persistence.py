@@ -27,6 +27,7 @@ from sklearn.preprocessing import LabelEncoder
 from skorch.history import History
 
 from .classifiers import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
+from .linear import NgramLogisticModel
 from .text import SequenceVectorizer, vocabulary_fingerprint
 
 __all__ = ["FORMAT_VERSION", "ModelFormatError", "check_savable", "load", "save"]
@@ -183,6 +184,16 @@ def _describe_classifier(clf, writer, where):
         fitted["n_unlabelled_"] = int(clf.n_unlabelled_)
     if hasattr(clf, "pretraining_history_"):
         fitted["pretraining_history_"] = {c: clf.pretraining_history_[c].tolist() for c in clf.pretraining_history_}
+    if hasattr(clf, "ngram_buckets_"):
+        fitted["ngram_buckets_"] = int(clf.ngram_buckets_)
+    linear = getattr(clf, "linear_model_", None)
+    if linear is not None:
+        fitted["linear_model_"] = {
+            "n_tokens": linear.n_tokens_, "unseen_idf": linear.unseen_idf_, "C": float(linear.C),
+            "buckets": int(linear.buckets),
+            "weight": float(clf.linear_weight_),
+            **{name: writer.tensor(f"{prefix}linear.{name}", torch.from_numpy(getattr(linear, name + "_")))
+               for name in ("columns", "idf", "coef", "intercept")}}
     if fitted["classes_"]["dtype"].startswith("|O") and \
             not all(isinstance(c, (str, bool, numbers.Integral)) for c in fitted["classes_"]["values"]):
         raise TypeError(f"{where} has labels of a type JSON cannot keep. {_JOBLIB_HINT}")
@@ -320,6 +331,17 @@ def _restore_classifier(clf, fitted, reader, where):
         clf.n_unlabelled_ = int(fitted["n_unlabelled_"])
     if "pretraining_history_" in fitted:
         clf.pretraining_history_ = pd.DataFrame(fitted["pretraining_history_"])
+    if isinstance(clf, RecurrentTextClassifier):
+        clf.ngram_buckets_ = int(fitted.get("ngram_buckets_", clf.ngram_buckets))
+    if "linear_model_" in fitted:
+        linear = fitted["linear_model_"]
+        clf.linear_model_ = NgramLogisticModel.from_arrays(
+            linear["n_tokens"], linear["unseen_idf"],
+            *(reader.tensor(linear[name]).numpy() for name in ("columns", "idf", "coef", "intercept")),
+            C=linear["C"], buckets=linear["buckets"])
+        clf.linear_weight_ = float(linear["weight"])
+    elif isinstance(clf, RecurrentTextClassifier):
+        clf.linear_model_, clf.linear_weight_ = None, 1.0
     clf.precision_ = fitted["precision_"] if fitted["precision_"] in ("float32", "bfloat16") else "float32"
     history = pd.DataFrame(fitted["history_"])
     clf.history_ = history.set_index("epoch") if "epoch" in history else history

@@ -25,7 +25,7 @@ PAD_ID = 0
 OOV_ID = 1
 #: Upper bound on ``max_len_`` when ``max_len=None``: one very long document
 #: must not blow every row of the output up to its length.
-MAX_LEN_CAP = 1000
+MAX_LEN_CAP = 400
 
 _HTML_TAG = re.compile(r"<[^>]{0,200}>")
 # Words, numbers and contractions: "i", "a", "don't", "rock'n'roll".
@@ -153,9 +153,10 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
         token.
     stop_words : {'english'}, list or None, default=None
         Tokens removed from the documents before counting and indexing.
-    max_features : int, default=None
+    max_features : int or None, default=20000
         Keep only the ``max_features`` most frequent tokens (by total count in
-        the corpus). Padding and OOV are not counted.
+        the corpus). Padding and OOV are not counted. None keeps every token;
+        the default keeps the models within 2 GB on IMDB (``docs/accuracy.md``).
     min_df : float in [0.0, 1.0] or int, default=1
         Ignore tokens that occur in fewer documents (an int) or in a smaller
         proportion of documents (a float).
@@ -164,7 +165,8 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
         proportion of documents (float).
     max_len : int, default=None
         Length of every output row. ``None`` uses the longest document seen in
-        ``fit``, capped at ``MAX_LEN_CAP`` (1000) tokens.
+        ``fit``, capped at ``MAX_LEN_CAP`` (400) tokens (``docs/accuracy.md``: 800
+        tokens bought nothing on IMDB and cost 1.2 GB more).
     padding : {'pre', 'post'}, default='pre'
         Where padding goes: ``'pre'`` puts the tokens flush right, as Keras's
         ``pad_sequences`` does.
@@ -246,7 +248,7 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
         tokenizer=None,
         token_pattern=_DEFAULT_TOKEN_PATTERN,
         stop_words=None,
-        max_features=None,
+        max_features=20000,
         min_df=1,
         max_df=1.0,
         max_len=None,

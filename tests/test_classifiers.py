@@ -16,7 +16,10 @@ from sklearn_rnn import _hardware
 from sklearn_rnn._config import flush_denormal_enabled
 from skorch.callbacks import Callback
 
-SMALL = dict(embedding_dim=8, hidden_size=8, max_epochs=3, batch_size=16, lr=0.01, random_state=0)
+# The network alone: the linear n-gram model beside it has its own tests (test_linear.py), and on
+# corpora this small it would take the whole average and hide what these tests look at.
+SMALL = dict(embedding_dim=8, hidden_size=8, max_epochs=3, batch_size=16, lr=0.01, random_state=0,
+             linear_ngrams=False)
 
 
 def make_reviews(rng, n=120):
@@ -175,7 +178,7 @@ def test_a_typo_in_a_grid_is_an_error_not_a_silent_no_op(ids_data):
 
 def test_every_parameter_survives_clone():
     values = dict(cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12, ngram_buckets=99,
-                  pretraining="embeddings", unlabelled="?",
+                  linear_ngrams=False, linear_C=3.0, pretraining="embeddings", unlabelled="?",
                   embedding_weights=np.ones((5, 12)), freeze_embedding=True, spatial_dropout=0.1, dropout=0.2,
                   dense_layers=(7,), activation="tanh", optimizer="sgd", optimizer_params={"momentum": 0.3},
                   lr=0.02, lr_schedule="onecycle", regularizer="l2", alpha=0.1, l1_ratio=0.2, initializer="orthogonal", batch_size=9,
@@ -722,7 +725,7 @@ def _stream(seed, n_chunks, size=64):
         yield X, np.where((X == 5).any(axis=1), "yes", "no")
 
 
-PARTIAL = dict(hidden_size=8, embedding_dim=8, pooling="max", lr=0.03, random_state=0)
+PARTIAL = dict(hidden_size=8, embedding_dim=8, pooling="max", lr=0.03, random_state=0, linear_ngrams=False)
 
 
 def test_partial_fit_learns_from_a_stream_one_pass_per_chunk():
@@ -840,3 +843,53 @@ def test_unlabelled_marker_for_string_labels_and_none():
     signs = np.where(y == 1, 1, -1)
     binary = RecurrentTextClassifier(**SMALL).fit(X, signs)
     assert binary.classes_.tolist() == [-1, 1] and binary.n_unlabelled_ == 0
+
+
+def test_unlabelled_rows_never_count_in_a_score_in_a_pipeline_and_a_search():
+    from sklearn.model_selection import KFold
+    from sklearn.pipeline import make_pipeline
+
+    X, y, y_semi = _semi_supervised_data()
+    clf = RecurrentTextClassifier(**SMALL, pretraining=None).fit(X, y_semi)
+    assert clf.score(X, y_semi) == clf.score(X[:60], y[:60])
+    # Were the unlabelled rows counted, they would all be errors (-1 is never predicted).
+    assert (clf.predict(X) == y_semi).mean() <= 0.25 < clf.score(X, y_semi)
+    assert np.isnan(clf.score(X[60:], y_semi[60:]))
+    pipe = make_pipeline(RecurrentTextClassifier(**SMALL, pretraining=None))
+    assert pipe.fit(X, y_semi).score(X, y_semi) == pipe[-1].score(X[:60], y[:60])
+    # Folds of a search hold labelled and unlabelled rows; each fold's score is its labelled rows'.
+    folds = list(KFold(2, shuffle=True, random_state=0).split(X))
+    search = GridSearchCV(RecurrentTextClassifier(**SMALL, pretraining=None), {"hidden_size": [4]}, cv=folds,
+                          error_score="raise").fit(X, y_semi)
+    for i, (train, test) in enumerate(folds):
+        fold = clone(search.estimator).set_params(hidden_size=4).fit(X[train], y_semi[train])
+        labelled = test[y_semi[test] != -1]
+        expected = fold.score(X[labelled], y[labelled]) if len(labelled) else np.nan
+        np.testing.assert_allclose(search.cv_results_[f"split{i}_test_score"][0], expected)
+
+
+def test_pretrain_once_serves_every_candidate_of_a_search(monkeypatch):
+    from sklearn_rnn import pretraining
+
+    X, y, y_semi = _semi_supervised_data()
+    clf = RecurrentTextClassifier(**SMALL).pretrain(X)
+    assert clf.embedding_weights.shape == (40, SMALL["embedding_dim"]) and len(clf.pretraining_history_) == 2
+    np.testing.assert_allclose(clf.embedding_weights[2:].std(), 1.0, rtol=1e-4)
+    # The same vectors as fit's own pretraining on the same rows.
+    fitted = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X, y)
+    np.testing.assert_allclose(clf.pretraining_history_["pretrain_loss"], fitted.pretraining_history_["pretrain_loss"])
+    calls = []
+    original = pretraining.pretrain_embeddings
+    monkeypatch.setattr(pretraining, "pretrain_embeddings", lambda *a, **k: calls.append(1) or original(*a, **k))
+    search = GridSearchCV(clf, {"hidden_size": [4, 8]}, cv=2, error_score="raise").fit(X, y_semi)
+    assert calls == []  # no candidate pretrained again
+    best = search.best_estimator_
+    np.testing.assert_array_equal(best.embedding_weights, clf.embedding_weights)
+    # The pretrained start matters: without it the same fit gives other probabilities.
+    plain = clone(best).set_params(embedding_weights=None, pretraining=None).fit(X, y_semi)
+    assert not np.allclose(plain.predict_proba(X), best.predict_proba(X))
+    # fit's own pretraining still runs when asked for (and counts).
+    RecurrentTextClassifier(**SMALL).fit(X, y_semi)
+    assert calls == [1]
+    with pytest.raises(ValueError, match="embedding_weights is already set"):
+        clf.pretrain(X)

@@ -249,3 +249,27 @@ def test_a_semi_supervised_fit_round_trips(tmp_path):
     assert back.n_unlabelled_ == 80 and back.pretraining == "auto" and back.unlabelled == -1
     pd.testing.assert_frame_equal(back.pretraining_history_, clf.pretraining_history_)
     np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+
+
+def test_the_linear_ngram_model_round_trips_as_tensors(tmp_path):
+    from safetensors import safe_open
+
+    from sklearn_rnn import RecurrentTextClassifier, load, save
+
+    rng = np.random.RandomState(0)
+    X = rng.randint(2, 30, size=(120, 10))
+    y = (X == 5).any(axis=1).astype(int)
+    clf = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, random_state=0,
+                                  linear_ngrams=True, linear_C=5.0).fit(X, y)
+    save(clf, tmp_path / "linear.safetensors")
+    with safe_open(tmp_path / "linear.safetensors", "pt") as f:
+        assert {"linear.columns", "linear.idf", "linear.coef", "linear.intercept"} <= {
+            k.split(":", 1)[-1] for k in f.keys()}
+    back = load(tmp_path / "linear.safetensors")
+    assert back.linear_model_.C == 5.0 and back.linear_ngrams
+    np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+    # Without the linear model the file restores none, and the probabilities are the network's.
+    net_only = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, random_state=0,
+                                       linear_ngrams=False).fit(X, y)
+    save(net_only, tmp_path / "net.safetensors")
+    assert load(tmp_path / "net.safetensors").linear_model_ is None

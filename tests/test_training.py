@@ -129,7 +129,7 @@ def test_ragged_predictions_equal_the_dense_path(rng):
     X[::4, :10] = 0
     y = (X == 5).any(axis=1).astype(int)
     clf = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, random_state=0,
-                                  ngram_buckets=50, pooling="max").fit(X, y)
+                                  ngram_buckets=50, pooling="max", linear_ngrams=False).fit(X, y)
     aligned, lengths = left_align(X)
     with torch.no_grad():
         dense = torch.softmax(clf.net_.module_(torch.as_tensor(aligned), torch.as_tensor(lengths)), dim=1)
