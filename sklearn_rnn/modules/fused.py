@@ -214,7 +214,25 @@ def _weight_grad(dgh, h0, out):
 
 
 class _FusedMixin:
-    """The test, shared by both layers, of whether an input can take the fused path."""
+    """What both layers share: the fallback warning, the test of whether an input can take the
+    fused path, and the forward pass around their autograd function (``_function``)."""
+
+    _cell = None
+    _function = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fused = True
+        _warn_fallback(self._cell)
+
+    def forward(self, input, hx=None):
+        fused = self._fused_input(input, hx)
+        if fused is None:
+            return super().forward(input, hx)
+        x, h0 = fused
+        gi = nn.functional.linear(x, self.weight_ih_l0, self.bias_ih_l0).contiguous()
+        out = self._function.apply(gi, h0, self.weight_hh_l0.contiguous(), self.bias_hh_l0)
+        return self._fused_output(out)
 
     def _fused_input(self, input, hx):
         if isinstance(input, PackedSequence) or _library() is None or not self.fused:
@@ -252,19 +270,8 @@ class FusedGRU(_FusedMixin, nn.GRU):
     True
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fused = True
-        _warn_fallback("GRU")
-
-    def forward(self, input, hx=None):
-        fused = self._fused_input(input, hx)
-        if fused is None:
-            return super().forward(input, hx)
-        x, h0 = fused
-        gi = nn.functional.linear(x, self.weight_ih_l0, self.bias_ih_l0).contiguous()
-        out = _GRUFunction.apply(gi, h0, self.weight_hh_l0.contiguous(), self.bias_hh_l0)
-        return self._fused_output(out)
+    _cell = "GRU"
+    _function = _GRUFunction
 
 
 class FusedRNN(_FusedMixin, nn.RNN):
@@ -282,19 +289,8 @@ class FusedRNN(_FusedMixin, nn.RNN):
     True
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fused = True
-        _warn_fallback("RNN")
+    _cell = "RNN"
+    _function = _RNNFunction
 
     def _fused_input(self, input, hx):
         return super()._fused_input(input, hx) if self.nonlinearity == "tanh" else None
-
-    def forward(self, input, hx=None):
-        fused = self._fused_input(input, hx)
-        if fused is None:
-            return super().forward(input, hx)
-        x, h0 = fused
-        gi = nn.functional.linear(x, self.weight_ih_l0, self.bias_ih_l0).contiguous()
-        out = _RNNFunction.apply(gi, h0, self.weight_hh_l0.contiguous(), self.bias_hh_l0)
-        return self._fused_output(out)
