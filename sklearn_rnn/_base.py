@@ -737,6 +737,11 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             logits = self.net_.forward(dataset.subset(order), training=False, device="cpu")
         proba = np.empty((len(order), self.n_classes_), dtype=np.float32)
         proba[order] = torch.softmax(logits.float(), dim=1).numpy()
+        return self._combine_proba(X, proba)
+
+    def _combine_proba(self, X, proba):
+        """The final probabilities from the network's ``proba`` for the validated ids ``X``: a hook
+        for a subclass that averages the network with another model; the network's own here."""
         return proba
 
     def predict(self, X):

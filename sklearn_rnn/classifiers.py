@@ -445,7 +445,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
             held_out = linear(np.setdiff1d(everything, valid)).predict_proba(ids[valid])
             with warnings.catch_warnings():  # the fit has warned about a thread cap once already
                 warnings.filterwarnings("ignore", message="n_threads=", category=RuntimeWarning)
-                network = super().predict_proba(ids[valid])
+                network = self.predict_proba(ids[valid])  # the network's alone: no linear model yet
             grid = np.linspace(0.0, 1.0, 11)
             blends = [w * network + (1 - w) * held_out for w in grid]
             losses = [log_loss(labels[valid], p / p.sum(axis=1, keepdims=True), labels=range(self.n_classes_))
@@ -453,26 +453,13 @@ class RecurrentTextClassifier(BaseTextClassifier):
             self.linear_weight_ = float(grid[int(np.argmin(losses))])
         self.linear_model_ = linear(everything)
 
-    def predict_proba(self, X):
-        """Class probabilities; with ``linear_ngrams``, the weighted mean of the network's and the linear model's.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_positions)
-            Token ids.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Rows sum to 1; columns follow ``classes_``.
-        """
-        proba = super().predict_proba(X)
+    def _combine_proba(self, X, proba):
+        """With ``linear_ngrams``: the network's share of ``proba`` plus the linear model's of its own."""
         model = getattr(self, "linear_model_", None)
         if model is None:
             return proba
-        validated, _ = self._validate_ids(X, reset=False)
         w = self.linear_weight_
-        return (w * proba + (1 - w) * model.predict_proba(validated)).astype(proba.dtype, copy=False)
+        return (w * proba + (1 - w) * model.predict_proba(X)).astype(proba.dtype, copy=False)
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy on the labelled rows of ``X``; rows labelled ``unlabelled`` never count.
