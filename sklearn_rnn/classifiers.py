@@ -430,9 +430,9 @@ class RecurrentTextClassifier(BaseTextClassifier):
         ids, _ = self._validate_ids(X, reset=False)
         labels = self._encoder.transform(np.asarray(y))
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        class_weight = self.class_weight
-        if isinstance(class_weight, dict):
-            class_weight = {int(self._encoder.transform([label])[0]): w for label, w in class_weight.items()}
+        # The network's rule for class_weight (a dict or 'balanced', over all labelled rows), per encoded class.
+        per_class = self._class_weights(labels)
+        class_weight = None if per_class is None else dict(enumerate(per_class))
 
         def linear(rows):
             model = NgramLogisticModel(C=self.linear_C, class_weight=class_weight)
@@ -441,8 +441,9 @@ class RecurrentTextClassifier(BaseTextClassifier):
 
         everything = np.arange(len(labels))
         self.linear_weight_ = 0.5
-        if valid is not None and len(np.unique(labels[np.setdiff1d(everything, valid)])) == self.n_classes_:
-            held_out = linear(np.setdiff1d(everything, valid)).predict_proba(ids[valid])
+        fitting = None if valid is None else np.setdiff1d(everything, valid)
+        if fitting is not None and len(np.unique(labels[fitting])) == self.n_classes_:
+            held_out = linear(fitting).predict_proba(ids[valid])
             with warnings.catch_warnings():  # the fit has warned about a thread cap once already
                 warnings.filterwarnings("ignore", message="n_threads=", category=RuntimeWarning)
                 network = self.predict_proba(ids[valid])  # the network's alone: no linear model yet
