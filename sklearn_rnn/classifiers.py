@@ -242,6 +242,11 @@ class RecurrentTextClassifier(BaseTextClassifier):
         so when ``y`` holds unlabelled rows and ``embedding_weights`` is not
         given, and nothing otherwise. None never pretrains; unlabelled rows
         are then left out.
+    pretraining_epochs : int, default=5
+        Passes of the word-vector pretraining over every row. Five passes
+        beat two by 0.6 points for the network alone with 25,000 IMDB labels
+        and 50,000 unlabelled reviews, at 35 seconds a pass on 75,000
+        reviews with 2 cores (``docs/semi_supervised.md``).
     unlabelled : int, str or None, default=-1
         The label that marks an unlabelled row, scikit-learn's convention
         (``SelfTrainingClassifier``, ``LabelSpreading``). Use another marker
@@ -297,13 +302,14 @@ class RecurrentTextClassifier(BaseTextClassifier):
         "linear_ngrams": ["boolean"],
         "linear_C": [Interval(Real, 0, None, closed="neither")],
         "pretraining": [Options({"auto", "embeddings"}), None],
+        "pretraining_epochs": [Interval(Integral, 1, None, closed="left")],
         "unlabelled": [Interval(Integral, None, None, closed="neither"), "str", None],
     }
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
-                 ngram_buckets="auto", linear_ngrams=True, linear_C=30.0, pretraining="auto", unlabelled=-1,
-                 embedding_weights=None, freeze_embedding=False, spatial_dropout=0.2,
+                 ngram_buckets="auto", linear_ngrams=True, linear_C=30.0, pretraining="auto", pretraining_epochs=5,
+                 unlabelled=-1, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.2,
                  dropout=0.3, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=5, clip_grad_norm=None, early_stopping=True, validation_fraction=0.1,
@@ -318,6 +324,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.linear_ngrams = linear_ngrams
         self.linear_C = linear_C
         self.pretraining = pretraining
+        self.pretraining_epochs = pretraining_epochs
         self.unlabelled = unlabelled
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
@@ -375,7 +382,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         >>> y[40:] = -1  # 40 labels, 160 unlabelled rows
         >>> clf = RecurrentTextClassifier(hidden_size=8, embedding_dim=8, max_epochs=2, random_state=0).fit(X, y)
         >>> clf.classes_.tolist(), clf.n_unlabelled_, len(clf.pretraining_history_)
-        ([0, 1], 160, 2)
+        ([0, 1], 160, 5)
         """
         y_array = np.asarray(y) if not isinstance(y, str) else y
         unlabelled = self._unlabelled_rows(y_array)
@@ -562,7 +569,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         with runtime(self.n_threads, seed=None if self.random_state is None else seed, training=True):
             weights, history = pretrain_embeddings(
-                self._dataset(ids), n_tokens, self.embedding_dim, random_state=seed, verbose=self.verbose)
+                self._dataset(ids), n_tokens, self.embedding_dim, epochs=self.pretraining_epochs, random_state=seed,
+                verbose=self.verbose)
         # Word2vec vectors are about 16 times wider spread than a fresh embedding; scaled to unit
         # standard deviation they start the classifier best (docs/semi_supervised.md).
         spread = float(weights[2:].std()) if len(weights) > 2 else 0.0

@@ -805,7 +805,7 @@ def test_semi_supervised_fit_pretrains_on_every_row_and_trains_on_the_labelled()
     assert clf.classes_.tolist() == [0, 1]  # -1 is no class
     assert clf.n_unlabelled_ == 180
     history = clf.pretraining_history_
-    assert list(history.columns) == ["epoch", "pretrain_loss", "examples", "dur"] and len(history) == 2
+    assert list(history.columns) == ["epoch", "pretrain_loss", "examples", "dur"] and len(history) == 5
     only_labelled = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X[:60], y[:60])
     assert history["examples"].sum() > 2.5 * only_labelled.pretraining_history_["examples"].sum()  # all 240 rows
     assert history["pretrain_loss"].iloc[1] < history["pretrain_loss"].iloc[0]
@@ -824,8 +824,8 @@ def test_pretraining_is_reproducible_and_only_on_request_without_unlabelled_rows
     b = RecurrentTextClassifier(**SMALL).fit(X, y_semi).predict_proba(X)
     np.testing.assert_allclose(a, b, atol=1e-6)
     assert not hasattr(RecurrentTextClassifier(**SMALL).fit(X, y), "pretraining_history_")  # 'auto'
-    forced = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X, y)
-    assert len(forced.pretraining_history_) == 2 and forced.n_unlabelled_ == 0
+    forced = RecurrentTextClassifier(**SMALL, pretraining="embeddings", pretraining_epochs=2).fit(X, y)
+    assert len(forced.pretraining_history_) == 2 and forced.n_unlabelled_ == 0  # pretraining_epochs
 
 
 def test_unlabelled_marker_for_string_labels_and_none():
@@ -873,7 +873,7 @@ def test_pretrain_once_serves_every_candidate_of_a_search(monkeypatch):
 
     X, y, y_semi = _semi_supervised_data()
     clf = RecurrentTextClassifier(**SMALL).pretrain(X)
-    assert clf.embedding_weights.shape == (40, SMALL["embedding_dim"]) and len(clf.pretraining_history_) == 2
+    assert clf.embedding_weights.shape == (40, SMALL["embedding_dim"]) and len(clf.pretraining_history_) == 5
     np.testing.assert_allclose(clf.embedding_weights[2:].std(), 1.0, rtol=1e-4)
     # The same vectors as fit's own pretraining on the same rows.
     fitted = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X, y)
