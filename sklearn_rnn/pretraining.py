@@ -27,7 +27,7 @@ def _positions(dataset):
     return starts, starts + np.repeat(lengths, lengths)
 
 
-def pretrain_embeddings(dataset, n_tokens, dim, *, epochs=2, window=5, negatives=5, batch_size=4096, lr=3e-3,
+def pretrain_embeddings(dataset, n_tokens, dim, *, epochs=5, window=5, negatives=5, batch_size=4096, lr=3e-3,
                         sample=1e-4, random_state=0, verbose=0):
     """Learn word vectors from the documents of ``dataset`` (CBOW, negative sampling).
 
@@ -45,7 +45,7 @@ def pretrain_embeddings(dataset, n_tokens, dim, *, epochs=2, window=5, negatives
         Size of the id space; ids are below it.
     dim : int
         Width of the vectors (the classifier's ``embedding_dim``).
-    epochs : int, default=2
+    epochs : int, default=5
         Passes over the positions.
     window : int, default=5
         Context ids on each side.
