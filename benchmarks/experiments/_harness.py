@@ -4,6 +4,8 @@ import json
 import sys
 import time
 
+import numpy as np
+
 from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
@@ -23,3 +25,20 @@ def run(**tags):
                       "valid_curve": [round(float(v), 4) for v in h["valid_acc"]],
                       "train_acc": [round(float(v), 4) for v in h["train_acc"]],
                       "test_acc": float(model.score(test.data, test.target))}))
+
+
+def semi_supervised_ids():
+    """IMDB's 75,000 training reviews (25,000 labelled, 50,000 labelled -1) and its 25,000 test reviews.
+
+    Returns ``(train, test, ids, test_ids, n_tokens)``: the two datasets and their ids under one
+    ``SequenceVectorizer`` fitted on every training review, as a semi-supervised ``Pipeline`` fits it.
+    """
+    train = fetch_imdb(subset="train", include_unlabelled=True, shuffle=False)
+    test = fetch_imdb(subset="test")
+    vec = SequenceVectorizer(max_features=20000, max_len=400).fit(train.data)
+    return train, test, vec.transform(train.data), vec.transform(test.data), vec.n_tokens_
+
+
+def first_labels(target, n):
+    """The ``n`` labelled rows that ``bench_semi_supervised.py`` keeps: a seed-0 permutation's first ``n``."""
+    return np.random.RandomState(0).permutation(np.flatnonzero(target != -1))[:n]

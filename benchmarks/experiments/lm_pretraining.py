@@ -11,17 +11,16 @@ did worse than a fresh network, so the package does not offer it.
 Run: SKLEARN_RNN_DATA=../shared/data python benchmarks/experiments/lm_pretraining.py 1 512 1000
 (language-model epochs, K, numbers of labels separated by commas).
 """
-import numpy as np, time, json, sys, os, math
+import numpy as np, time, json, sys
 import torch
 from torch.nn import functional as F
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
-from sklearn_rnn.datasets import fetch_imdb
+from _harness import first_labels, semi_supervised_ids  # the script's folder is on sys.path
+from sklearn_rnn import RecurrentTextClassifier
 from sklearn_rnn.modules.recurrent import RecurrentClassifierNet
 torch.set_num_threads(2); torch.manual_seed(0)
 torch.set_flush_denormal(True)
-train, test = fetch_imdb(subset="train", include_unlabelled=True, shuffle=False), fetch_imdb(subset="test")
-vec = SequenceVectorizer(max_features=20000, max_len=400).fit(train.data)
-ids, Xt, ytr, yt, ntok = vec.transform(train.data), vec.transform(test.data), train.target, test.target, vec.n_tokens_
+train, test, ids, Xt, ntok = semi_supervised_ids()
+ytr, yt = train.target, test.target
 EPOCHS = float(sys.argv[1]); K = int(sys.argv[2]); labels_list = [int(a) for a in sys.argv[3].split(",")]
 H, D, B = 64, 64, 64
 net = RecurrentClassifierNet(ntok, 2, embedding_dim=D, hidden_size=H, bidirectional=True, pooling="max")
@@ -71,9 +70,8 @@ class LMInit(RecurrentTextClassifier):
     def _new_net(self, *a, **k):
         super()._new_net(*a, **k)
         if getattr(self, "_use_lm", True): self.net_.module_.encoder.load_state_dict(enc_state)
-labelled = np.flatnonzero(ytr != -1)
 for n in labels_list:
-    keep = np.random.RandomState(0).permutation(labelled)[:n]
+    keep = first_labels(ytr, n)
     fresh = np.random.RandomState(0).uniform(-0.05, 0.05, W.shape).astype(np.float32)
     longer = dict(max_epochs=40, n_iter_no_change=6)
     for name, use_lm, extra in [("lm", True, dict(embedding_weights=W)),

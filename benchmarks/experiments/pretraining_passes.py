@@ -11,21 +11,18 @@ import json
 import sys
 import time
 
-import numpy as np
 import torch
 
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
-from sklearn_rnn.datasets import fetch_imdb
+from _harness import first_labels, semi_supervised_ids  # the script's folder is on sys.path
+from sklearn_rnn import RecurrentTextClassifier
 from sklearn_rnn.pretraining import pretrain_embeddings
 from sklearn_rnn.training import SequenceDataset
 
 torch.set_num_threads(2)
-train, test = fetch_imdb(subset="train", include_unlabelled=True, shuffle=False), fetch_imdb(subset="test")
-vec = SequenceVectorizer(max_features=20000, max_len=400).fit(train.data)
-ids, Xt, ytr, yt, ntok = vec.transform(train.data), vec.transform(test.data), train.target, test.target, vec.n_tokens_
-labelled = np.flatnonzero(ytr != -1)
+train, test, ids, Xt, ntok = semi_supervised_ids()
+ytr, yt = train.target, test.target
 n = int(sys.argv[1])
-keep = np.random.RandomState(0).permutation(labelled)[:n]
+keep = first_labels(ytr, n)
 extra = json.loads(sys.argv[2])
 for ep, dim in [tuple(map(int, a.split("x"))) for a in sys.argv[3:]]:
     t = time.time()

@@ -17,19 +17,17 @@ import time
 import numpy as np
 import torch
 
-from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
-from sklearn_rnn.datasets import fetch_imdb
+from _harness import first_labels, semi_supervised_ids  # the script's folder is on sys.path
+from sklearn_rnn import RecurrentTextClassifier
 from sklearn_rnn.pretraining import pretrain_embeddings
 from sklearn_rnn.training import SequenceDataset
 
 torch.set_num_threads(2)
-train, test = fetch_imdb(subset="train", include_unlabelled=True, shuffle=False), fetch_imdb(subset="test")
-vec = SequenceVectorizer(max_features=20000, max_len=400).fit(train.data)
-ids, Xt, ytr, yt = vec.transform(train.data), vec.transform(test.data), train.target, test.target
-W, _ = pretrain_embeddings(SequenceDataset.from_ids(ids), vec.n_tokens_, 64, epochs=5, random_state=0)
+train, test, ids, Xt, ntok = semi_supervised_ids()
+ytr, yt = train.target, test.target
+W, _ = pretrain_embeddings(SequenceDataset.from_ids(ids), ntok, 64, epochs=5, random_state=0)
 W = W / W[2:].std()
-labelled = np.flatnonzero(ytr != -1)
-n = int(sys.argv[1]); keep = np.random.RandomState(0).permutation(labelled)[:n]
+n = int(sys.argv[1]); keep = first_labels(ytr, n)
 unl = np.setdiff1d(np.arange(len(ytr)), keep)
 t = time.time()
 teacher = RecurrentTextClassifier(random_state=0, n_threads=2, pretraining=None, embedding_weights=W, **json.loads(sys.argv[4])).fit(ids[keep], ytr[keep])

@@ -22,19 +22,16 @@ from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler, normalize
 
-from sklearn_rnn import SequenceVectorizer
-from sklearn_rnn.datasets import fetch_imdb
+from _harness import first_labels, semi_supervised_ids  # the script's folder is on sys.path
 from sklearn_rnn.pretraining import pretrain_embeddings
 from sklearn_rnn.training import SequenceDataset
 
 torch.set_num_threads(2)
-train, test = fetch_imdb(subset="train", include_unlabelled=True, shuffle=False), fetch_imdb(subset="test")
+train, test, ids, Xt, ntok = semi_supervised_ids()
 ytr, yt = train.target, test.target
 tfidf = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit(train.data)
 A, At = tfidf.transform(train.data).tocsr(), tfidf.transform(test.data).tocsr()
-vec = SequenceVectorizer(max_features=20000, max_len=400).fit(train.data)
-ids, Xt = vec.transform(train.data), vec.transform(test.data)
-W, _ = pretrain_embeddings(SequenceDataset.from_ids(ids), vec.n_tokens_, 128, epochs=3, random_state=0)
+W, _ = pretrain_embeddings(SequenceDataset.from_ids(ids), ntok, 128, epochs=3, random_state=0)
 
 
 def mean_vectors(X):
@@ -56,9 +53,8 @@ def acc(p):
 
 
 M, Mt = mean_vectors(ids), mean_vectors(Xt)
-labelled = np.flatnonzero(ytr != -1)
 for n in [int(a) for a in sys.argv[1:]]:
-    keep = np.random.RandomState(0).permutation(labelled)[:n]
+    keep = first_labels(ytr, n)
     unl, y = np.setdiff1d(np.arange(len(ytr)), keep), ytr[keep]
     base = LogisticRegression(C=30, max_iter=1000).fit(A[keep], y)
     pa = base.predict_proba(At)[:, 1]
