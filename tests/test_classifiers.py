@@ -178,7 +178,7 @@ def test_a_typo_in_a_grid_is_an_error_not_a_silent_no_op(ids_data):
 
 def test_every_parameter_survives_clone():
     values = dict(cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12, ngram_buckets=99,
-                  linear_ngrams=False, linear_C=3.0, pretraining="embeddings", unlabelled="?",
+                  linear_ngrams=False, linear_C=3.0, pretraining="embeddings", pretraining_epochs=3, unlabelled="?",
                   embedding_weights=np.ones((5, 12)), freeze_embedding=True, spatial_dropout=0.1, dropout=0.2,
                   dense_layers=(7,), activation="tanh", optimizer="sgd", optimizer_params={"momentum": 0.3},
                   lr=0.02, lr_schedule="onecycle", regularizer="l2", alpha=0.1, l1_ratio=0.2, initializer="orthogonal", batch_size=9,
