@@ -243,10 +243,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
         given, and nothing otherwise. None never pretrains; unlabelled rows
         are then left out.
     pretraining_epochs : int, default=5
-        Passes of the word-vector pretraining over every row. Five passes
-        beat two by 0.6 points for the network alone with 25,000 IMDB labels
-        and 50,000 unlabelled reviews, at 35 seconds a pass on 75,000
-        reviews with 2 cores (``docs/semi_supervised.md``).
+        Passes of the word-vector pretraining over every row; the default is
+        justified with its runs in ``docs/semi_supervised.md``.
     unlabelled : int, str or None, default=-1
         The label that marks an unlabelled row, scikit-learn's convention
         (``SelfTrainingClassifier``, ``LabelSpreading``). Use another marker
