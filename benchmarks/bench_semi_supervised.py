@@ -68,6 +68,8 @@ if model != "tfidf":
         out["pretraining_s"] = round(float(clf.pretraining_history_["dur"].sum()), 1)
         out["pretrain_loss"] = [round(v, 4) for v in clf.pretraining_history_["pretrain_loss"]]
     out["epochs"] = len(clf.history_)
+    if hasattr(clf, "self_training_history_"):
+        out["self_training"] = json.loads(clf.self_training_history_.reset_index().round(4).to_json(orient="records"))
 with open("/proc/self/status") as f:
     out["peak_rss_mib"] = round(next(int(l.split()[1]) for l in f if l.startswith("VmHWM")) / 1024)
 print(json.dumps(out))

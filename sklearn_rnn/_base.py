@@ -362,10 +362,13 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             np.arange(len(y)), test_size=n_valid, random_state=seed, stratify=stratify
         )
         self._valid_rows = valid_idx
-        valid = dataset.subset(valid_idx)
-        # Sorted by length, the validation pass wastes no work on padding.
-        valid = valid.subset(np.argsort(valid.lengths.numpy(), kind="stable"))
-        return dataset.subset(np.sort(train_idx)), valid
+        return dataset.subset(np.sort(train_idx)), self._valid_set(dataset, valid_idx)
+
+    @staticmethod
+    def _valid_set(dataset, rows):
+        """The ``rows`` of ``dataset`` sorted by length, so that the validation pass wastes no work on padding."""
+        valid = dataset.subset(rows)
+        return valid.subset(np.argsort(valid.lengths.numpy(), kind="stable"))
 
     # --------------------------------------------------------------- building
     def _module_params(self, device):  # pragma: no cover - abstract
@@ -509,6 +512,11 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             The fitted estimator.
         """
         warm, train, valid, seed, class_weight = self._setup(X, y, sample_weight)
+        return self._train_net(train, valid, seed, class_weight, warm)
+
+    def _train_net(self, train, valid, seed, class_weight, warm=False):
+        """Train ``net_`` on the datasets ``train`` and ``valid`` (or None): a new net, or the fitted one
+        for ``warm``; then keep the best weights after an interrupt and record ``history_``."""
         # torch's generator is seeded only for a given random_state; otherwise
         # the fit draws from it as any torch code would.
         torch_seed = None if self.random_state is None else seed
@@ -731,13 +739,17 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         check_is_fitted(self, "net_")
         X, source = self._validate_ids(X, reset=False)
         self._check_id_space(X, source)
+        return self._combine_proba(X, self._network_proba(X))
+
+    def _network_proba(self, X):
+        """The network's class probabilities for validated ids ``X``, in the order of ``X``."""
         dataset = self._dataset(X)
         order = np.argsort(dataset.lengths.numpy(), kind="stable")
         with runtime(self.n_threads):
             logits = self.net_.forward(dataset.subset(order), training=False, device="cpu")
         proba = np.empty((len(order), self.n_classes_), dtype=np.float32)
         proba[order] = torch.softmax(logits.float(), dim=1).numpy()
-        return self._combine_proba(X, proba)
+        return proba
 
     def _combine_proba(self, X, proba):
         """The final probabilities from the network's ``proba`` for the validated ids ``X``: a hook

@@ -4,6 +4,7 @@ Everything about training is shared through :class:`BaseTextClassifier`.
 """
 
 import inspect
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -177,6 +178,11 @@ _FITTED_ATTRIBUTES = """\
         Total number of parameters."""
 
 
+def _rows(X, mask):
+    """The rows of ``X`` (an array or a list of rows) where ``mask`` is True."""
+    return X[mask] if hasattr(X, "shape") else [row for row, k in zip(X, mask) if k]
+
+
 def _document(cls):
     """Fill the shared parameter and attribute text in, each default from ``cls``'s own signature."""
     doc = cls.__doc__.replace("{training_params}", _TRAINING_PARAMS).replace("{fitted_attributes}", _FITTED_ATTRIBUTES)
@@ -240,11 +246,25 @@ class RecurrentTextClassifier(BaseTextClassifier):
         labelled or not, and starts the embedding from them, scaled to unit
         standard deviation. ``'auto'`` does
         so when ``y`` holds unlabelled rows and ``embedding_weights`` is not
-        given, and nothing otherwise. None never pretrains; unlabelled rows
-        are then left out.
+        given, and nothing otherwise. None never pretrains. With
+        ``pretraining=None`` and ``self_training_rounds=0`` the unlabelled
+        rows are left out.
     pretraining_epochs : int, default=5
         Passes of the word-vector pretraining over every row; the default is
         justified with its runs in ``docs/semi_supervised.md``.
+    self_training_rounds : int, default={default:self_training_rounds}
+        Rounds of self-training when ``y`` holds unlabelled rows. After the
+        network (and the linear model) learn the labelled rows, each round
+        labels every unlabelled row with the current model's prediction and
+        trains a new network, from the same starting embedding, on the
+        labelled rows plus those pseudo-labelled ones, each weighted by the
+        prediction's confidence (``|2p - 1|`` for two classes). The new
+        network validates and stops early on the same labelled validation
+        rows; the linear model keeps learning from the labelled rows alone
+        and its share of the average is chosen again. 0 turns it off; it is
+        skipped when ``warm_start`` continues a fitted net. Each round costs
+        a fit on every row. The default is justified with its runs in
+        ``docs/semi_supervised.md``.
     unlabelled : int, str or None, default=-1
         The label that marks an unlabelled row, scikit-learn's convention
         (``SelfTrainingClassifier``, ``LabelSpreading``). Use another marker
@@ -262,6 +282,14 @@ class RecurrentTextClassifier(BaseTextClassifier):
         ``epoch``, ``pretrain_loss``, ``examples`` and ``dur``.
     n_unlabelled_ : int
         Rows of the last ``fit`` that were unlabelled.
+    self_training_history_ : pandas DataFrame
+        Only after self-training: one row per ``round`` (0 is the network
+        fitted on the labels alone), with its ``epochs``, its accuracy on the
+        validation rows alone (``net_valid_acc``) and averaged with the
+        linear model (``valid_acc``; NaN without validation rows), the
+        network's share ``linear_weight``, the ``mean_confidence`` of the
+        pseudo-labels it learnt and ``dur`` in seconds. ``history_`` holds
+        the epochs of the last round's network.
     linear_model_ : NgramLogisticModel or None
         The linear n-gram model of ``linear_ngrams`` (None without it).
     ngram_buckets_ : int
@@ -301,13 +329,14 @@ class RecurrentTextClassifier(BaseTextClassifier):
         "linear_C": [Interval(Real, 0, None, closed="neither")],
         "pretraining": [Options({"auto", "embeddings"}), None],
         "pretraining_epochs": [Interval(Integral, 1, None, closed="left")],
+        "self_training_rounds": [Interval(Integral, 0, None, closed="left")],
         "unlabelled": [Interval(Integral, None, None, closed="neither"), "str", None],
     }
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
                  ngram_buckets="auto", linear_ngrams=True, linear_C=30.0, pretraining="auto", pretraining_epochs=5,
-                 unlabelled=-1, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.2,
+                 self_training_rounds=1, unlabelled=-1, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.2,
                  dropout=0.3, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=5, clip_grad_norm=None, early_stopping=True, validation_fraction=0.1,
@@ -323,6 +352,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.linear_C = linear_C
         self.pretraining = pretraining
         self.pretraining_epochs = pretraining_epochs
+        self.self_training_rounds = self_training_rounds
         self.unlabelled = unlabelled
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
@@ -381,6 +411,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
         >>> clf = RecurrentTextClassifier(hidden_size=8, embedding_dim=8, max_epochs=2, random_state=0).fit(X, y)
         >>> clf.classes_.tolist(), clf.n_unlabelled_, len(clf.pretraining_history_)
         ([0, 1], 160, 5)
+        >>> clf.self_training_history_.index.tolist()  # the first network, then one round of self-training
+        [0, 1]
         """
         y_array = np.asarray(y) if not isinstance(y, str) else y
         unlabelled = self._unlabelled_rows(y_array)
@@ -392,8 +424,9 @@ class RecurrentTextClassifier(BaseTextClassifier):
         if self.n_unlabelled_ and self.pretraining == "auto":
             warnings.warn(
                 f"{type(self).__name__}: {self.n_unlabelled_} rows labelled {self.unlabelled!r} are taken as "
-                "unlabelled: they pretrain the embedding and the classifier learns the other labels "
-                f"{np.unique(y_array[~unlabelled]).tolist()}. If {self.unlabelled!r} is a class, set "
+                "unlabelled: they pretrain the embedding, the classifier learns the other labels "
+                f"{np.unique(y_array[~unlabelled]).tolist()} and then, in self_training_rounds, its own "
+                f"predictions of the unlabelled rows. If {self.unlabelled!r} is a class, set "
                 "unlabelled=None; set pretraining='embeddings' to silence this message.", UserWarning, stacklevel=2)
         mode = self.pretraining
         if mode == "auto":
@@ -409,20 +442,84 @@ class RecurrentTextClassifier(BaseTextClassifier):
                                  "be combined with embedding_weights. Set pretraining=None to keep yours.")
             self._pretrained_weights, history = self._learn_embedding(X, y_array)
             self.pretraining_history_ = pd.DataFrame(history)
+        X_unlabelled = None
         if self.n_unlabelled_:
             keep = ~unlabelled
-            X = X[keep] if hasattr(X, "shape") else [row for row, k in zip(X, keep) if k]
+            X_unlabelled = _rows(X, unlabelled)
+            X = _rows(X, keep)
             y = y_array[keep]
             sample_weight = None if sample_weight is None else np.asarray(sample_weight)[keep]
+        if hasattr(self, "self_training_history_"):
+            del self.self_training_history_
         try:
             super().fit(X, y, sample_weight=sample_weight)
+            self.linear_model_, self.linear_weight_ = None, 1.0
+            valid_rows = self.__dict__.pop("_valid_rows", None)
+            held_out = self._fit_linear(X, y, sample_weight, valid_rows) if self.linear_ngrams else None
+            if self.n_unlabelled_ and self.self_training_rounds and not warm:
+                self._self_train(X, y, sample_weight, X_unlabelled, valid_rows, held_out)
         finally:
-            self._pretrained_weights = None
-        self.linear_model_, self.linear_weight_ = None, 1.0
-        valid_rows = self.__dict__.pop("_valid_rows", None)
-        if self.linear_ngrams:
-            self._fit_linear(X, y, sample_weight, valid_rows)
+            self._pretrained_weights = None  # the starting vectors of every network of this fit
         return self
+
+    def _self_train(self, X, y, sample_weight, X_unlabelled, valid_rows, held_out):
+        """Rounds of self-training: the fitted model labels the unlabelled rows; a new network learns them.
+
+        In each round the current model (the network averaged with the linear
+        n-gram model) predicts every unlabelled row. A new network, started
+        from the same embedding as the first, then trains on the labelled
+        training rows plus every unlabelled row with its predicted class,
+        weighted by the prediction's confidence (``|2p - 1|`` for two
+        classes). It validates and stops early on the same labelled
+        validation rows as the first network. The linear model, fitted on the
+        labelled rows only, stays; its share of the average is chosen again.
+        """
+        ids, _ = self._validate_ids(X, reset=False)
+        unlabelled, source = self._validate_ids(X_unlabelled, reset=False)
+        self._check_id_space(unlabelled, source)
+        labels = self._encoder.transform(np.asarray(y))
+        weights = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        fitting = np.arange(len(labels)) if valid_rows is None else np.setdiff1d(np.arange(len(labels)), valid_rows)
+        valid = None if valid_rows is None else self._valid_set(self._dataset(ids, labels, weights), valid_rows)
+        class_weight = self._class_weights(labels)
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        if self.ngram_buckets == "auto":  # the new networks learn from every row
+            self.ngram_buckets_ = min(AUTO_NGRAM_BUCKETS, 40 * (len(fitting) + len(unlabelled)))
+        rounds = [self._round_summary(0, ids, labels, valid_rows, held_out, None, 0.0)]
+        for r in range(1, self.self_training_rounds + 1):
+            start = time.perf_counter()
+            proba = self._combine_proba(unlabelled, self._network_proba(unlabelled))
+            confidence = (self.n_classes_ * proba.max(axis=1) - 1) / (self.n_classes_ - 1)
+            train = self._dataset(np.concatenate([ids[fitting], unlabelled]),
+                                  np.concatenate([labels[fitting], proba.argmax(axis=1)]),
+                                  np.concatenate([weights[fitting], confidence]))
+            if self.verbose:
+                print(f"self-training round {r}: {len(unlabelled)} pseudo-labelled rows, "
+                      f"mean confidence {confidence.mean():.3f}")
+            self._train_net(train, valid, (seed + r) % np.iinfo(np.int32).max, class_weight)
+            del train
+            rounds.append(self._round_summary(r, ids, labels, valid_rows, held_out, confidence,
+                                              time.perf_counter() - start))
+        self.self_training_history_ = pd.DataFrame(rounds).set_index("round")
+
+    def _round_summary(self, r, ids, labels, valid_rows, held_out, confidence, seconds):
+        """One row of ``self_training_history_``; chooses ``linear_weight_`` again for a new network."""
+        row = {"round": r, "epochs": len(self.history_), "net_valid_acc": np.nan, "valid_acc": np.nan,
+               "linear_weight": self.linear_weight_,
+               "mean_confidence": np.nan if confidence is None else float(confidence.mean()), "dur": seconds}
+        if valid_rows is not None:
+            network = self._network_proba(ids[valid_rows])
+            row["net_valid_acc"] = float((network.argmax(axis=1) == labels[valid_rows]).mean())
+            if held_out is not None:
+                if r:
+                    self.linear_weight_ = self._blend_weight(network, held_out, labels[valid_rows])
+                    row["linear_weight"] = self.linear_weight_
+                w = self.linear_weight_
+                row["valid_acc"] = float(((w * network + (1 - w) * held_out).argmax(axis=1)
+                                          == labels[valid_rows]).mean())
+            else:
+                row["valid_acc"] = row["net_valid_acc"]
+        return row
 
     def _fit_linear(self, X, y, sample_weight, valid):
         """Fit the linear n-gram model and choose its share of the average.
@@ -431,6 +528,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
         of 0, 0.1, ..., 1 with the least log loss on the network's validation
         rows, for a linear model fitted without them; the final linear model
         then learns from every labelled row. Without validation rows, w = 0.5.
+        Returns that held-out model's probabilities on the validation rows
+        (None without them), for self-training to choose ``w`` again.
         """
         ids, _ = self._validate_ids(X, reset=False)
         labels = self._encoder.transform(np.asarray(y))
@@ -446,18 +545,24 @@ class RecurrentTextClassifier(BaseTextClassifier):
 
         everything = np.arange(len(labels))
         self.linear_weight_ = 0.5
+        held_out = None
         fitting = None if valid is None else np.setdiff1d(everything, valid)
         if fitting is not None and len(np.unique(labels[fitting])) == self.n_classes_:
             held_out = linear(fitting).predict_proba(ids[valid])
             with warnings.catch_warnings():  # the fit has warned about a thread cap once already
                 warnings.filterwarnings("ignore", message="n_threads=", category=RuntimeWarning)
-                network = self.predict_proba(ids[valid])  # the network's alone: no linear model yet
-            grid = np.linspace(0.0, 1.0, 11)
-            blends = [w * network + (1 - w) * held_out for w in grid]
-            losses = [log_loss(labels[valid], p / p.sum(axis=1, keepdims=True), labels=range(self.n_classes_))
-                      for p in blends]
-            self.linear_weight_ = float(grid[int(np.argmin(losses))])
+                network = self._network_proba(ids[valid])
+            self.linear_weight_ = self._blend_weight(network, held_out, labels[valid])
         self.linear_model_ = linear(everything)
+        return held_out
+
+    def _blend_weight(self, network, held_out, labels):
+        """The network's share, of 0, 0.1, ..., 1, whose average with ``held_out`` has the least log loss."""
+        grid = np.linspace(0.0, 1.0, 11)
+        blends = [w * network + (1 - w) * held_out for w in grid]
+        losses = [log_loss(labels, p / p.sum(axis=1, keepdims=True), labels=range(self.n_classes_))
+                  for p in blends]
+        return float(grid[int(np.argmin(losses))])
 
     def _combine_proba(self, X, proba):
         """With ``linear_ngrams``: the network's share of ``proba`` plus the linear model's of its own."""
@@ -509,7 +614,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         keep = ~unlabelled
         if not keep.any():
             return float("nan")
-        X = X[keep] if hasattr(X, "shape") else [row for row, k in zip(X, keep) if k]
+        X = _rows(X, keep)
         sample_weight = None if sample_weight is None else np.asarray(sample_weight)[keep]
         return super().score(X, y_array[keep], sample_weight=sample_weight)
 

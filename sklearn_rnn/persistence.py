@@ -184,6 +184,9 @@ def _describe_classifier(clf, writer, where):
         fitted["n_unlabelled_"] = int(clf.n_unlabelled_)
     if hasattr(clf, "pretraining_history_"):
         fitted["pretraining_history_"] = {c: clf.pretraining_history_[c].tolist() for c in clf.pretraining_history_}
+    if hasattr(clf, "self_training_history_"):
+        rounds = clf.self_training_history_.reset_index()
+        fitted["self_training_history_"] = {c: rounds[c].tolist() for c in rounds}
     if hasattr(clf, "ngram_buckets_"):
         fitted["ngram_buckets_"] = int(clf.ngram_buckets_)
     linear = getattr(clf, "linear_model_", None)
@@ -331,6 +334,8 @@ def _restore_classifier(clf, fitted, reader, where):
         clf.n_unlabelled_ = int(fitted["n_unlabelled_"])
     if "pretraining_history_" in fitted:
         clf.pretraining_history_ = pd.DataFrame(fitted["pretraining_history_"])
+    if "self_training_history_" in fitted:
+        clf.self_training_history_ = pd.DataFrame(fitted["self_training_history_"]).set_index("round")
     if isinstance(clf, RecurrentTextClassifier):
         clf.ngram_buckets_ = int(fitted.get("ngram_buckets_", clf.ngram_buckets))
     if "linear_model_" in fitted:

@@ -3,6 +3,7 @@ import itertools
 
 import joblib
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
@@ -178,7 +179,8 @@ def test_a_typo_in_a_grid_is_an_error_not_a_silent_no_op(ids_data):
 
 def test_every_parameter_survives_clone():
     values = dict(cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12, ngram_buckets=99,
-                  linear_ngrams=False, linear_C=3.0, pretraining="embeddings", pretraining_epochs=3, unlabelled="?",
+                  linear_ngrams=False, linear_C=3.0, pretraining="embeddings", pretraining_epochs=3, self_training_rounds=2,
+                  unlabelled="?",
                   embedding_weights=np.ones((5, 12)), freeze_embedding=True, spatial_dropout=0.1, dropout=0.2,
                   dense_layers=(7,), activation="tanh", optimizer="sgd", optimizer_params={"momentum": 0.3},
                   lr=0.02, lr_schedule="onecycle", regularizer="l2", alpha=0.1, l1_ratio=0.2, initializer="orthogonal", batch_size=9,
@@ -809,8 +811,8 @@ def test_semi_supervised_fit_pretrains_on_every_row_and_trains_on_the_labelled()
     only_labelled = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X[:60], y[:60])
     assert history["examples"].sum() > 2.5 * only_labelled.pretraining_history_["examples"].sum()  # all 240 rows
     assert history["pretrain_loss"].iloc[1] < history["pretrain_loss"].iloc[0]
-    # The embedding starts from the pretrained vectors: without pretraining the fit differs.
-    plain = RecurrentTextClassifier(**SMALL, pretraining=None).fit(X, y_semi)
+    # The embedding starts from the pretrained vectors: without pretraining (nor self-training) the fit differs.
+    plain = RecurrentTextClassifier(**SMALL, pretraining=None, self_training_rounds=0).fit(X, y_semi)
     assert plain.n_unlabelled_ == 180 and not hasattr(plain, "pretraining_history_")
     assert not np.allclose(plain.predict_proba(X), clf.predict_proba(X))
     # ... and the classifier saw only the labelled rows: the same as fitting those alone.
@@ -826,6 +828,59 @@ def test_pretraining_is_reproducible_and_only_on_request_without_unlabelled_rows
     assert not hasattr(RecurrentTextClassifier(**SMALL).fit(X, y), "pretraining_history_")  # 'auto'
     forced = RecurrentTextClassifier(**SMALL, pretraining="embeddings", pretraining_epochs=2).fit(X, y)
     assert len(forced.pretraining_history_) == 2 and forced.n_unlabelled_ == 0  # pretraining_epochs
+
+
+def _epoch_rows(clf, epoch=0):
+    """Rows the network trained on in one epoch (skorch's batch sizes)."""
+    return sum(batch["train_batch_size"] for batch in clf.net_.history[epoch]["batches"] if "train_batch_size" in batch)
+
+
+def test_self_training_trains_a_new_network_on_the_pseudo_labelled_rows():
+    X, y, y_semi = _semi_supervised_data()
+    params = dict(SMALL, pretraining=None)
+    teacher = RecurrentTextClassifier(**params, self_training_rounds=0).fit(X, y_semi)
+    assert not hasattr(teacher, "self_training_history_")
+    assert _epoch_rows(teacher) == 54  # the 60 labelled rows but the 6 validation rows
+    clf = RecurrentTextClassifier(**params).fit(X, y_semi)  # self_training_rounds=1
+    assert _epoch_rows(clf) == 54 + 180  # ... and every unlabelled row, pseudo-labelled
+    rounds = clf.self_training_history_
+    assert rounds.index.tolist() == [0, 1]
+    assert list(rounds.columns) == ["epochs", "net_valid_acc", "valid_acc", "linear_weight", "mean_confidence", "dur"]
+    assert rounds.loc[1, "epochs"] == len(clf.history_)  # history_ is the final network's
+    # Round 0 is the network fitted on the labels alone, the same as without self-training; round 1's
+    # pseudo-labels are its predictions, weighted by their confidence |2p - 1|.
+    proba = teacher.predict_proba(X[60:])
+    np.testing.assert_allclose(rounds.loc[1, "mean_confidence"], np.abs(2 * proba[:, 1] - 1).mean(), rtol=1e-5)
+    assert rounds.loc[0, "epochs"] == len(teacher.history_)
+    assert not np.allclose(clf.predict_proba(X), teacher.predict_proba(X))
+    # A second round learns from the first round's predictions.
+    two = RecurrentTextClassifier(**params, self_training_rounds=2).fit(X, y_semi)
+    assert two.self_training_history_.index.tolist() == [0, 1, 2]
+    pd.testing.assert_frame_equal(two.self_training_history_.loc[[0, 1]].drop(columns="dur"),
+                                  rounds.drop(columns="dur"))
+    assert not np.allclose(two.predict_proba(X), clf.predict_proba(X))
+    # Without unlabelled rows, or continuing a fitted net (warm_start), there is nothing to self-train.
+    assert not hasattr(RecurrentTextClassifier(**params).fit(X[:60], y[:60]), "self_training_history_")
+    warm = RecurrentTextClassifier(**params, self_training_rounds=0, warm_start=True).fit(X, y_semi)
+    assert not hasattr(warm.set_params(self_training_rounds=1).fit(X, y_semi), "self_training_history_")
+
+
+def test_self_training_chooses_the_linear_models_share_again():
+    X, y, y_semi = _semi_supervised_data()
+    clf = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None)).fit(X, y_semi)
+    rounds = clf.self_training_history_
+    assert clf.linear_weight_ == rounds.loc[1, "linear_weight"]
+    expected = clf.linear_weight_ * clf._network_proba(X) + (1 - clf.linear_weight_) * clf.linear_model_.predict_proba(X)
+    np.testing.assert_allclose(clf.predict_proba(X), expected, atol=1e-6)
+    # The linear model learns from the labelled rows only: the same as without self-training.
+    alone = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, self_training_rounds=0))
+    alone.fit(X, y_semi)
+    np.testing.assert_allclose(clf.linear_model_.coef_, alone.linear_model_.coef_)
+    # Without validation rows, nothing is measured and the share stays 0.5.
+    blind = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, validation_fraction=0))
+    rounds = blind.fit(X, y_semi).self_training_history_
+    assert rounds["valid_acc"].isna().all() and blind.linear_weight_ == 0.5
+    assert _epoch_rows(blind) == 60 + 180
 
 
 def test_unlabelled_marker_for_string_labels_and_none():

@@ -248,6 +248,8 @@ def test_a_semi_supervised_fit_round_trips(tmp_path):
     back = load(tmp_path / "semi.safetensors")
     assert back.n_unlabelled_ == 80 and back.pretraining == "auto" and back.unlabelled == -1
     pd.testing.assert_frame_equal(back.pretraining_history_, clf.pretraining_history_)
+    assert len(clf.self_training_history_) == 2  # the first network and one round
+    pd.testing.assert_frame_equal(back.self_training_history_, clf.self_training_history_)
     np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-6)
 
 
