@@ -11,7 +11,9 @@ fits
 - the recurrent pipeline with its default parameters (a BiLSTM averaged with
   a linear n-gram model) on the ``n`` labels alone (``pretraining=None``),
 - the same pipeline on every row: it learns word vectors from all of them
-  first (``pretraining='auto'``, the default whenever ``y`` holds -1),
+  first (``pretraining='auto'``, the default whenever ``y`` holds -1), and
+  after the labelled fit it learns its own predictions of the unlabelled
+  rows (``self_training_rounds``),
 
 prints the test accuracies as a table and plots them against ``n``.
 

@@ -514,20 +514,21 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         warm, train, valid, seed, class_weight = self._setup(X, y, sample_weight)
         return self._train_net(train, valid, seed, class_weight, warm)
 
-    def _train_net(self, train, valid, seed, class_weight, warm=False):
+    def _train_net(self, train, valid, seed, class_weight, warm=False, epochs=None):
         """Train ``net_`` on the datasets ``train`` and ``valid`` (or None): a new net, or the fitted one
-        for ``warm``; then keep the best weights after an interrupt and record ``history_``."""
+        for ``warm``, for ``epochs`` (``max_epochs`` if None); then keep the best weights after an
+        interrupt and record ``history_``."""
         # torch's generator is seeded only for a given random_state; otherwise
         # the fit draws from it as any torch code would.
         torch_seed = None if self.random_state is None else seed
         with runtime(self.n_threads, seed=torch_seed, training=True):
             if warm:
                 self.net_.set_params(train_split=None if valid is None else predefined_split(valid))
-                self.net_.partial_fit(train, None, epochs=self.max_epochs)
+                self.net_.partial_fit(train, None, epochs=epochs or self.max_epochs)
             else:
                 self._new_net(valid, seed, class_weight)
                 # partial_fit, not fit: fit would initialize the module again.
-                self.net_.partial_fit(train, None)
+                self.net_.partial_fit(train, None, epochs=epochs)
         # skorch's EarlyStopping ends training by raising KeyboardInterrupt too.
         early_stop = dict(self.net_.callbacks_).get("early_stopping")
         stopped_early = early_stop is not None and early_stop.misses_ >= early_stop.patience
@@ -692,7 +693,8 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
                       f"{type(self).__name__} keeps {kept} and can predict.", UserWarning, stacklevel=3)
 
     def _n_tokens(self, X, source):
-        n_tokens = max(int(X.max(initial=0)) + 1, 2)
+        # A semi-supervised fit's unlabelled rows (self-training) share the id space of the labelled ones.
+        n_tokens = max(int(X.max(initial=0)) + 1, getattr(self, "_largest_unlabelled_id", 0) + 1, 2)
         if source is not None:
             if n_tokens > source.n_tokens:
                 raise ValueError(f"X holds the id {n_tokens - 1}, outside the vectorizer's id space of "
@@ -742,8 +744,8 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         return self._combine_proba(X, self._network_proba(X))
 
     def _network_proba(self, X):
-        """The network's class probabilities for validated ids ``X``, in the order of ``X``."""
-        dataset = self._dataset(X)
+        """The network's class probabilities for validated ids ``X`` (or their dataset), in the order of ``X``."""
+        dataset = X if isinstance(X, SequenceDataset) else self._dataset(X)
         order = np.argsort(dataset.lengths.numpy(), kind="stable")
         with runtime(self.n_threads):
             logits = self.net_.forward(dataset.subset(order), training=False, device="cpu")

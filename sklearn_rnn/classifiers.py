@@ -3,6 +3,7 @@
 Everything about training is shared through :class:`BaseTextClassifier`.
 """
 
+import gc
 import inspect
 import time
 import warnings
@@ -10,6 +11,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.metrics import log_loss
 from sklearn.utils import check_random_state
 
@@ -22,11 +24,17 @@ from .modules.conv import ConvNet
 from .modules.feedforward import FeedForwardNet, flattens
 from .modules.pooling import POOLINGS
 from .modules.recurrent import CELLS, RecurrentClassifierNet
+from .training import SequenceDataset
 
 __all__ = ["KERAS_STYLE", "ConvTextClassifier", "FeedForwardTextClassifier", "RecurrentTextClassifier"]
 
 #: The most bigram buckets that ``ngram_buckets='auto'`` takes.
 AUTO_NGRAM_BUCKETS = 200_000
+
+#: ``self_training_rounds='auto'`` runs this many rounds when the labelled rows are at most
+#: ``AUTO_SELF_TRAINING_SHARE`` of a fit's rows, and none otherwise (docs/semi_supervised.md).
+AUTO_SELF_TRAINING_ROUNDS = 2
+AUTO_SELF_TRAINING_SHARE = 0.1
 
 #: The settings that turn :class:`RecurrentTextClassifier`'s defaults into the
 #: plain network of a Keras notebook: one direction, the final state, no
@@ -252,8 +260,11 @@ class RecurrentTextClassifier(BaseTextClassifier):
     pretraining_epochs : int, default=5
         Passes of the word-vector pretraining over every row; the default is
         justified with its runs in ``docs/semi_supervised.md``.
-    self_training_rounds : int, default={default:self_training_rounds}
-        Rounds of self-training when ``y`` holds unlabelled rows. After the
+    self_training_rounds : int or 'auto', default={default:self_training_rounds}
+        Rounds of self-training when ``y`` holds unlabelled rows. ``'auto'``
+        runs 2 rounds when the labelled rows are at most 10% of the rows,
+        and none otherwise: with few labels self-training adds 2 points of
+        accuracy, with many it costs a little. After the
         network (and the linear model) learn the labelled rows, each round
         labels every unlabelled row with the current model's prediction and
         trains a new network, from the same starting embedding, on the
@@ -263,8 +274,12 @@ class RecurrentTextClassifier(BaseTextClassifier):
         rows; the linear model keeps learning from the labelled rows alone
         and its share of the average is chosen again. 0 turns it off; it is
         skipped when ``warm_start`` continues a fitted net. Each round costs
-        a fit on every row. The default is justified with its runs in
-        ``docs/semi_supervised.md``.
+        ``self_training_epochs`` passes over every row. The default is
+        justified with its runs in ``docs/semi_supervised.md``.
+    self_training_epochs : int, default={default:self_training_epochs}
+        Epochs of each self-training network (``max_epochs`` applies to the
+        first network, on the labelled rows); the weights of its epoch with
+        the least validation loss are kept.
     unlabelled : int, str or None, default=-1
         The label that marks an unlabelled row, scikit-learn's convention
         (``SelfTrainingClassifier``, ``LabelSpreading``). Use another marker
@@ -329,14 +344,15 @@ class RecurrentTextClassifier(BaseTextClassifier):
         "linear_C": [Interval(Real, 0, None, closed="neither")],
         "pretraining": [Options({"auto", "embeddings"}), None],
         "pretraining_epochs": [Interval(Integral, 1, None, closed="left")],
-        "self_training_rounds": [Interval(Integral, 0, None, closed="left")],
+        "self_training_rounds": [Interval(Integral, 0, None, closed="left"), Options({"auto"})],
+        "self_training_epochs": [Interval(Integral, 1, None, closed="left")],
         "unlabelled": [Interval(Integral, None, None, closed="neither"), "str", None],
     }
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
                  ngram_buckets="auto", linear_ngrams=True, linear_C=30.0, pretraining="auto", pretraining_epochs=5,
-                 self_training_rounds=1, unlabelled=-1, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.2,
+                 self_training_rounds="auto", self_training_epochs=2, unlabelled=-1, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.2,
                  dropout=0.3, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
                  max_epochs=5, clip_grad_norm=None, early_stopping=True, validation_fraction=0.1,
@@ -353,6 +369,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.pretraining = pretraining
         self.pretraining_epochs = pretraining_epochs
         self.self_training_rounds = self_training_rounds
+        self.self_training_epochs = self_training_epochs
         self.unlabelled = unlabelled
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
@@ -407,12 +424,12 @@ class RecurrentTextClassifier(BaseTextClassifier):
         >>> rng = np.random.RandomState(0)
         >>> X = rng.randint(2, 40, size=(200, 12))
         >>> y = np.where((X == 5).any(axis=1), 1, 0)
-        >>> y[40:] = -1  # 40 labels, 160 unlabelled rows
+        >>> y[20:] = -1  # 20 labels, 180 unlabelled rows
         >>> clf = RecurrentTextClassifier(hidden_size=8, embedding_dim=8, max_epochs=2, random_state=0).fit(X, y)
         >>> clf.classes_.tolist(), clf.n_unlabelled_, len(clf.pretraining_history_)
-        ([0, 1], 160, 5)
-        >>> clf.self_training_history_.index.tolist()  # the first network, then one round of self-training
-        [0, 1]
+        ([0, 1], 180, 5)
+        >>> clf.self_training_history_.index.tolist()  # the first network, then 2 rounds of self-training
+        [0, 1, 2]
         """
         y_array = np.asarray(y) if not isinstance(y, str) else y
         unlabelled = self._unlabelled_rows(y_array)
@@ -451,18 +468,31 @@ class RecurrentTextClassifier(BaseTextClassifier):
             sample_weight = None if sample_weight is None else np.asarray(sample_weight)[keep]
         if hasattr(self, "self_training_history_"):
             del self.self_training_history_
+        n_rounds = self._self_training_rounds(len(unlabelled)) if self.n_unlabelled_ and not warm else 0
+        self_training = n_rounds > 0
         try:
+            if self_training:  # validated as any input of fit, before the labelled rows fix the id space
+                X_unlabelled, _ = self._validate_ids(X_unlabelled)
+                self._largest_unlabelled_id = int(X_unlabelled.max(initial=0))
             super().fit(X, y, sample_weight=sample_weight)
             self.linear_model_, self.linear_weight_ = None, 1.0
             valid_rows = self.__dict__.pop("_valid_rows", None)
             held_out = self._fit_linear(X, y, sample_weight, valid_rows) if self.linear_ngrams else None
-            if self.n_unlabelled_ and self.self_training_rounds and not warm:
-                self._self_train(X, y, sample_weight, X_unlabelled, valid_rows, held_out)
+            if self_training:
+                self._self_train(X, y, sample_weight, X_unlabelled, valid_rows, held_out, n_rounds)
         finally:
             self._pretrained_weights = None  # the starting vectors of every network of this fit
+            self.__dict__.pop("_largest_unlabelled_id", None)
         return self
 
-    def _self_train(self, X, y, sample_weight, X_unlabelled, valid_rows, held_out):
+    def _self_training_rounds(self, n_rows):
+        """The rounds of self-training for a fit of ``n_rows`` rows, ``n_unlabelled_`` of them unlabelled."""
+        if self.self_training_rounds != "auto":
+            return self.self_training_rounds
+        few_labels = n_rows - self.n_unlabelled_ <= AUTO_SELF_TRAINING_SHARE * n_rows
+        return AUTO_SELF_TRAINING_ROUNDS if few_labels else 0
+
+    def _self_train(self, X, y, sample_weight, unlabelled, valid_rows, held_out, n_rounds):
         """Rounds of self-training: the fitted model labels the unlabelled rows; a new network learns them.
 
         In each round the current model (the network averaged with the linear
@@ -473,31 +503,37 @@ class RecurrentTextClassifier(BaseTextClassifier):
         classes). It validates and stops early on the same labelled
         validation rows as the first network. The linear model, fitted on the
         labelled rows only, stays; its share of the average is chosen again.
+        ``unlabelled`` holds the validated ids of the unlabelled rows.
         """
         ids, _ = self._validate_ids(X, reset=False)
-        unlabelled, source = self._validate_ids(X_unlabelled, reset=False)
-        self._check_id_space(unlabelled, source)
         labels = self._encoder.transform(np.asarray(y))
         weights = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         fitting = np.arange(len(labels)) if valid_rows is None else np.setdiff1d(np.arange(len(labels)), valid_rows)
-        valid = None if valid_rows is None else self._valid_set(self._dataset(ids, labels, weights), valid_rows)
+        labelled = self._dataset(ids, labels, weights)
+        valid = None if valid_rows is None else self._valid_set(labelled, valid_rows)
+        labelled = labelled.subset(fitting)
+        pool = self._dataset(unlabelled)  # built once: every round predicts it and learns it
         class_weight = self._class_weights(labels)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         if self.ngram_buckets == "auto":  # the new networks learn from every row
             self.ngram_buckets_ = min(AUTO_NGRAM_BUCKETS, 40 * (len(fitting) + len(unlabelled)))
         rounds = [self._round_summary(0, ids, labels, valid_rows, held_out, None, 0.0)]
-        for r in range(1, self.self_training_rounds + 1):
+        for r in range(1, n_rounds + 1):
             start = time.perf_counter()
-            proba = self._combine_proba(unlabelled, self._network_proba(unlabelled))
+            proba = self._combine_proba(unlabelled, self._network_proba(pool))
+            pool.y = torch.as_tensor(proba.argmax(axis=1))
             confidence = (self.n_classes_ * proba.max(axis=1) - 1) / (self.n_classes_ - 1)
-            train = self._dataset(np.concatenate([ids[fitting], unlabelled]),
-                                  np.concatenate([labels[fitting], proba.argmax(axis=1)]),
-                                  np.concatenate([weights[fitting], confidence]))
+            pool.sample_weight = torch.as_tensor(confidence, dtype=torch.float32)
             if self.verbose:
                 print(f"self-training round {r}: {len(unlabelled)} pseudo-labelled rows, "
                       f"mean confidence {confidence.mean():.3f}")
-            self._train_net(train, valid, (seed + r) % np.iinfo(np.int32).max, class_weight)
-            del train
+            # The previous network has done its part: freed before the next one is built, its weights,
+            # optimizer state and best-epoch copies do not add to the fit's peak memory.
+            del self.net_
+            gc.collect()
+            self._train_net(SequenceDataset.concat([labelled, pool]), valid, (seed + r) % np.iinfo(np.int32).max,
+                            class_weight, epochs=self.self_training_epochs)
+            pool.y = pool.sample_weight = None
             rounds.append(self._round_summary(r, ids, labels, valid_rows, held_out, confidence,
                                               time.perf_counter() - start))
         self.self_training_history_ = pd.DataFrame(rounds).set_index("round")

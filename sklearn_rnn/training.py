@@ -189,6 +189,31 @@ class SequenceDataset(torch.utils.data.Dataset):
         """The rows left-aligned in one int64 matrix (a copy; batches are made without it)."""
         return self[np.arange(len(self))][0]["ids"]
 
+    @classmethod
+    def concat(cls, datasets):
+        """One dataset of the rows of ``datasets``, in order (their ``tokens`` are copied once).
+
+        Examples
+        --------
+        >>> a = SequenceDataset.from_ids(np.array([[5, 6], [7, 0]]), np.array([1, 0]))
+        >>> b = SequenceDataset.from_ids(np.array([[8, 9]]), np.array([1]))
+        >>> both = SequenceDataset.concat([a, b])
+        >>> both.ids.tolist(), both.y.tolist()
+        ([[5, 6], [7, 0], [8, 9]], [1, 0, 1])
+        """
+        def join(values):
+            return None if any(v is None for v in values) else torch.cat(values)
+
+        data = cls.__new__(cls)
+        starts = np.cumsum([0] + [len(d.tokens) for d in datasets[:-1]])
+        data.tokens = torch.cat([d.tokens for d in datasets])
+        data.offsets = torch.cat([d.offsets + int(start) for d, start in zip(datasets, starts)])
+        data.lengths = torch.cat([d.lengths for d in datasets])
+        data.width = max(d.width for d in datasets)
+        data.y, data.sample_weight = join([d.y for d in datasets]), join([d.sample_weight for d in datasets])
+        data.min_width, data.width_multiple = datasets[0].min_width, datasets[0].width_multiple
+        return data
+
     def subset(self, index):
         """A dataset of the rows at ``index``, sharing this one's ``tokens`` (no copy of the ids)."""
         def take(values):

@@ -179,7 +179,7 @@ def test_a_typo_in_a_grid_is_an_error_not_a_silent_no_op(ids_data):
 
 def test_every_parameter_survives_clone():
     values = dict(cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12, ngram_buckets=99,
-                  linear_ngrams=False, linear_C=3.0, pretraining="embeddings", pretraining_epochs=3, self_training_rounds=2,
+                  linear_ngrams=False, linear_C=3.0, pretraining="embeddings", pretraining_epochs=3, self_training_rounds=2, self_training_epochs=3,
                   unlabelled="?",
                   embedding_weights=np.ones((5, 12)), freeze_embedding=True, spatial_dropout=0.1, dropout=0.2,
                   dense_layers=(7,), activation="tanh", optimizer="sgd", optimizer_params={"momentum": 0.3},
@@ -414,6 +414,8 @@ def test_ids_beyond_the_fitted_id_space_and_empty_rows(ids_data):
         ({"hidden_size": (8, 0)}, "'hidden_size' parameter .* positive int"),
         ({"dense_layers": (8, -1)}, "'dense_layers' parameter .* positive ints"),
         ({"optimizer_params": [("momentum", 0.9)]}, "'optimizer_params' parameter .* a dict or None"),
+        ({"self_training_rounds": -1}, r"'self_training_rounds' parameter .* \[0, inf\) or a str among \['auto'\]"),
+        ({"self_training_epochs": 0}, r"'self_training_epochs' parameter .* \[1, inf\)"),
     ],
 )
 def test_bad_parameters_name_the_parameter(ids_data, params, match):
@@ -841,7 +843,7 @@ def test_self_training_trains_a_new_network_on_the_pseudo_labelled_rows():
     teacher = RecurrentTextClassifier(**params, self_training_rounds=0).fit(X, y_semi)
     assert not hasattr(teacher, "self_training_history_")
     assert _epoch_rows(teacher) == 54  # the 60 labelled rows but the 6 validation rows
-    clf = RecurrentTextClassifier(**params).fit(X, y_semi)  # self_training_rounds=1
+    clf = RecurrentTextClassifier(**params, self_training_rounds=1).fit(X, y_semi)
     assert _epoch_rows(clf) == 54 + 180  # ... and every unlabelled row, pseudo-labelled
     rounds = clf.self_training_history_
     assert rounds.index.tolist() == [0, 1]
@@ -859,15 +861,32 @@ def test_self_training_trains_a_new_network_on_the_pseudo_labelled_rows():
     pd.testing.assert_frame_equal(two.self_training_history_.loc[[0, 1]].drop(columns="dur"),
                                   rounds.drop(columns="dur"))
     assert not np.allclose(two.predict_proba(X), clf.predict_proba(X))
+    # self_training_epochs sets the epochs of each self-training network, max_epochs those of the first.
+    one = RecurrentTextClassifier(**params, self_training_rounds=1, self_training_epochs=1).fit(X, y_semi)
+    assert len(one.history_) == 1 and one.self_training_history_.loc[0, "epochs"] == 3
+    # Plain ids: the unlabelled rows may hold ids that no labelled row does; the id space covers them.
+    wider = X.copy()
+    wider[100, 0] = 45
+    assert RecurrentTextClassifier(**params, self_training_rounds=1).fit(wider, y_semi).n_tokens_ == 46
     # Without unlabelled rows, or continuing a fitted net (warm_start), there is nothing to self-train.
-    assert not hasattr(RecurrentTextClassifier(**params).fit(X[:60], y[:60]), "self_training_history_")
+    assert not hasattr(RecurrentTextClassifier(**params, self_training_rounds=1).fit(X[:60], y[:60]),
+                       "self_training_history_")
     warm = RecurrentTextClassifier(**params, self_training_rounds=0, warm_start=True).fit(X, y_semi)
     assert not hasattr(warm.set_params(self_training_rounds=1).fit(X, y_semi), "self_training_history_")
 
 
+def test_auto_self_trains_two_rounds_when_labels_are_at_most_a_tenth_of_the_rows():
+    params = dict(SMALL, pretraining=None, self_training_epochs=1)
+    X, y, y_semi = _semi_supervised_data(n=240, n_labelled=24)  # 10% labelled
+    assert RecurrentTextClassifier(**params).fit(X, y_semi).self_training_history_.index.tolist() == [0, 1, 2]
+    X, y, y_semi = _semi_supervised_data(n=240, n_labelled=25)  # just over 10%
+    assert not hasattr(RecurrentTextClassifier(**params).fit(X, y_semi), "self_training_history_")
+
+
 def test_self_training_chooses_the_linear_models_share_again():
     X, y, y_semi = _semi_supervised_data()
-    clf = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None)).fit(X, y_semi)
+    clf = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, self_training_rounds=1))
+    clf.fit(X, y_semi)
     rounds = clf.self_training_history_
     assert clf.linear_weight_ == rounds.loc[1, "linear_weight"]
     expected = clf.linear_weight_ * clf._network_proba(X) + (1 - clf.linear_weight_) * clf.linear_model_.predict_proba(X)
@@ -877,7 +896,8 @@ def test_self_training_chooses_the_linear_models_share_again():
     alone.fit(X, y_semi)
     np.testing.assert_allclose(clf.linear_model_.coef_, alone.linear_model_.coef_)
     # Without validation rows, nothing is measured and the share stays 0.5.
-    blind = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, validation_fraction=0))
+    blind = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, validation_fraction=0,
+                                          self_training_rounds=1))
     rounds = blind.fit(X, y_semi).self_training_history_
     assert rounds["valid_acc"].isna().all() and blind.linear_weight_ == 0.5
     assert _epoch_rows(blind) == 60 + 180

@@ -243,7 +243,8 @@ def test_a_semi_supervised_fit_round_trips(tmp_path):
     X = rng.randint(2, 30, size=(120, 10))
     y = (X == 5).any(axis=1).astype(int)
     y[40:] = -1
-    clf = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, random_state=0).fit(X, y)
+    clf = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, self_training_rounds=1,
+                                  random_state=0).fit(X, y)
     save(clf, tmp_path / "semi.safetensors")
     back = load(tmp_path / "semi.safetensors")
     assert back.n_unlabelled_ == 80 and back.pretraining == "auto" and back.unlabelled == -1
