@@ -263,8 +263,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
     self_training_rounds : int or 'auto', default={default:self_training_rounds}
         Rounds of self-training when ``y`` holds unlabelled rows. ``'auto'``
         runs 2 rounds when the labelled rows are at most 10% of the rows,
-        and none otherwise: with few labels self-training adds 2 points of
-        accuracy, with many it costs a little. After the
+        and none otherwise: with few labels self-training pays, with many it
+        did not (``docs/semi_supervised.md``). After the
         network (and the linear model) learn the labelled rows, each round
         labels every unlabelled row with the current model's prediction and
         trains a new network, from the same starting embedding, on the
@@ -303,8 +303,9 @@ class RecurrentTextClassifier(BaseTextClassifier):
         validation rows alone (``net_valid_acc``) and averaged with the
         linear model (``valid_acc``; NaN without validation rows), the
         network's share ``linear_weight``, the ``mean_confidence`` of the
-        pseudo-labels it learnt and ``dur`` in seconds. ``history_`` holds
-        the epochs of the last round's network.
+        pseudo-labels it learnt and ``dur`` in seconds (round 0: the
+        network's epochs). ``history_`` holds the epochs of the last round's
+        network.
     linear_model_ : NgramLogisticModel or None
         The linear n-gram model of ``linear_ngrams`` (None without it).
     ngram_buckets_ : int
@@ -478,7 +479,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
             self.linear_model_, self.linear_weight_ = None, 1.0
             valid_rows = self.__dict__.pop("_valid_rows", None)
             held_out = self._fit_linear(X, y, sample_weight, valid_rows) if self.linear_ngrams else None
-            if self_training:
+            if self_training and not getattr(self.net_, "interrupted_", False):
                 self._self_train(X, y, sample_weight, X_unlabelled, valid_rows, held_out, n_rounds)
         finally:
             self._pretrained_weights = None  # the starting vectors of every network of this fit
@@ -517,7 +518,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         if self.ngram_buckets == "auto":  # the new networks learn from every row
             self.ngram_buckets_ = min(AUTO_NGRAM_BUCKETS, 40 * (len(fitting) + len(unlabelled)))
-        rounds = [self._round_summary(0, ids, labels, valid_rows, held_out, None, 0.0)]
+        rounds = [self._round_summary(0, ids, labels, valid_rows, held_out, None, float(self.history_["dur"].sum()))]
         for r in range(1, n_rounds + 1):
             start = time.perf_counter()
             proba = self._combine_proba(unlabelled, self._network_proba(pool))
@@ -536,6 +537,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
             pool.y = pool.sample_weight = None
             rounds.append(self._round_summary(r, ids, labels, valid_rows, held_out, confidence,
                                               time.perf_counter() - start))
+            if getattr(self.net_, "interrupted_", False):
+                break  # interrupted (KeyboardInterrupt): the fit stops here, with this round's best weights
         self.self_training_history_ = pd.DataFrame(rounds).set_index("round")
 
     def _round_summary(self, r, ids, labels, valid_rows, held_out, confidence, seconds):

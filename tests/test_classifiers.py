@@ -875,6 +875,34 @@ def test_self_training_trains_a_new_network_on_the_pseudo_labelled_rows():
     assert not hasattr(warm.set_params(self_training_rounds=1).fit(X, y_semi), "self_training_history_")
 
 
+class InterruptTraining(Callback):
+    """Raises KeyboardInterrupt in the first batch of the ``nth`` network trained with it."""
+
+    def __init__(self, nth):
+        self.nth, self.trainings = nth, 0
+
+    def on_train_begin(self, net, **kwargs):
+        self.trainings += 1
+
+    def on_batch_end(self, net, **kwargs):
+        if self.trainings == self.nth:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupt_ends_self_training_with_a_usable_estimator():
+    X, y, y_semi = _semi_supervised_data()
+    params = dict(SMALL, pretraining=None, self_training_rounds=3)
+    stop = InterruptTraining(2)  # in round 1
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf = RecurrentTextClassifier(**params, callbacks=[stop]).fit(X, y_semi)
+    assert stop.trainings == 2 and clf.self_training_history_.index.tolist() == [0, 1]
+    assert np.isfinite(clf.predict_proba(X)).all()
+    stop = InterruptTraining(1)  # in the labelled fit: no self-training at all
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf = RecurrentTextClassifier(**params, callbacks=[stop]).fit(X, y_semi)
+    assert stop.trainings == 1 and not hasattr(clf, "self_training_history_")
+
+
 def test_auto_self_trains_two_rounds_when_labels_are_at_most_a_tenth_of_the_rows():
     params = dict(SMALL, pretraining=None, self_training_epochs=1)
     X, y, y_semi = _semi_supervised_data(n=240, n_labelled=24)  # 10% labelled
