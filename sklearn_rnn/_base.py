@@ -529,13 +529,17 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
                 self._new_net(valid, seed, class_weight)
                 # partial_fit, not fit: fit would initialize the module again.
                 self.net_.partial_fit(train, None, epochs=epochs)
-        # skorch's EarlyStopping ends training by raising KeyboardInterrupt too.
-        early_stop = dict(self.net_.callbacks_).get("early_stopping")
-        stopped_early = early_stop is not None and early_stop.misses_ >= early_stop.patience
-        if getattr(self.net_, "interrupted_", False) and not stopped_early:
+        if self._user_interrupted():
             self._keep_best_after_interrupt()
         self.history_ = self._history_frame()
         return self
+
+    def _user_interrupted(self):
+        """Whether the last training of ``net_`` ended at a KeyboardInterrupt of the user's (skorch's
+        EarlyStopping ends training by raising KeyboardInterrupt too: that one does not count)."""
+        early_stop = dict(self.net_.callbacks_).get("early_stopping")
+        stopped_early = early_stop is not None and early_stop.misses_ >= early_stop.patience
+        return getattr(self.net_, "interrupted_", False) and not stopped_early
 
     def _setup(self, X, y, sample_weight=None):
         """Validate parameters and data, encode labels, split off the validation set.

@@ -479,7 +479,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
             self.linear_model_, self.linear_weight_ = None, 1.0
             valid_rows = self.__dict__.pop("_valid_rows", None)
             held_out = self._fit_linear(X, y, sample_weight, valid_rows) if self.linear_ngrams else None
-            if self_training and not getattr(self.net_, "interrupted_", False):
+            if self_training and not self._user_interrupted():
                 self._self_train(X, y, sample_weight, X_unlabelled, valid_rows, held_out, n_rounds)
         finally:
             self._pretrained_weights = None  # the starting vectors of every network of this fit
@@ -537,7 +537,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
             pool.y = pool.sample_weight = None
             rounds.append(self._round_summary(r, ids, labels, valid_rows, held_out, confidence,
                                               time.perf_counter() - start))
-            if getattr(self.net_, "interrupted_", False):
+            if self._user_interrupted():
                 break  # interrupted (KeyboardInterrupt): the fit stops here, with this round's best weights
         self.self_training_history_ = pd.DataFrame(rounds).set_index("round")
 

@@ -901,6 +901,12 @@ def test_an_interrupt_ends_self_training_with_a_usable_estimator():
     with pytest.warns(UserWarning, match="interrupted"):
         clf = RecurrentTextClassifier(**params, callbacks=[stop]).fit(X, y_semi)
     assert stop.trainings == 1 and not hasattr(clf, "self_training_history_")
+    # Early stopping ends training with a KeyboardInterrupt inside skorch too; it is no interrupt.
+    stopping = dict(params, max_epochs=30, n_iter_no_change=1, self_training_epochs=4, lr=0.05)
+    clf = RecurrentTextClassifier(**stopping).fit(X, y_semi)
+    rounds = clf.self_training_history_
+    assert rounds.index.tolist() == [0, 1, 2, 3] and rounds.loc[0, "epochs"] < 30
+    assert (rounds.loc[[1, 2], "epochs"] < 4).any()  # round 1 or 2 stopped early, and the next still ran
 
 
 def test_auto_self_trains_two_rounds_when_labels_are_at_most_a_tenth_of_the_rows():
