@@ -42,7 +42,8 @@ def main():
     parser.add_argument("--labels", type=int, nargs="+", default=[500, 1000, 2500])
     parser.add_argument("--n-unlabelled", type=int, help="unlabelled reviews to use (default: all 74,000+)")
     parser.add_argument("--n-test", type=int, help="test reviews to score (default: all 25,000)")
-    parser.add_argument("--epochs", type=int, default=5, help="the classifier's max_epochs (its default: 5)")
+    parser.add_argument("--epochs", type=lambda v: v if v == "auto" else int(v), default="auto",
+                        help="the classifier's max_epochs (its default: 'auto')")
     parser.add_argument("--out", default="semi_supervised_imdb.png")
     args = parser.parse_args()
 

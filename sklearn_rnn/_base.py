@@ -459,7 +459,7 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
             criterion__reduction="none",
             optimizer=optimizer,
             lr=self.lr,
-            max_epochs=self.max_epochs,
+            max_epochs=self._max_epochs(),
             batch_size=self.batch_size,
             iterator_train=BucketBatchIterator,
             iterator_train__shuffle=True,
@@ -514,25 +514,33 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         warm, train, valid, seed, class_weight = self._setup(X, y, sample_weight)
         return self._train_net(train, valid, seed, class_weight, warm)
 
-    def _train_net(self, train, valid, seed, class_weight, warm=False, epochs=None):
+    def _train_net(self, train, valid, seed, class_weight, warm=False, epochs=None, patience=None):
         """Train ``net_`` on the datasets ``train`` and ``valid`` (or None): a new net, or the fitted one
-        for ``warm``, for ``epochs`` (``max_epochs`` if None); then keep the best weights after an
-        interrupt and record ``history_``."""
+        for ``warm``, for ``epochs`` (``max_epochs`` if None) with early stopping's ``patience``
+        (``n_iter_no_change`` if None); then keep the best weights after an interrupt and record
+        ``history_``."""
         # torch's generator is seeded only for a given random_state; otherwise
         # the fit draws from it as any torch code would.
         torch_seed = None if self.random_state is None else seed
         with runtime(self.n_threads, seed=torch_seed, training=True):
             if warm:
                 self.net_.set_params(train_split=None if valid is None else predefined_split(valid))
-                self.net_.partial_fit(train, None, epochs=epochs or self.max_epochs)
+                self.net_.partial_fit(train, None, epochs=epochs or self._max_epochs())
             else:
                 self._new_net(valid, seed, class_weight)
+                stopping = dict(self.net_.callbacks_).get("early_stopping")
+                if patience is not None and stopping is not None:
+                    stopping.patience = patience
                 # partial_fit, not fit: fit would initialize the module again.
                 self.net_.partial_fit(train, None, epochs=epochs)
         if self._user_interrupted():
             self._keep_best_after_interrupt()
         self.history_ = self._history_frame()
         return self
+
+    def _max_epochs(self):
+        """``max_epochs`` as a number of epochs (a subclass may resolve an ``'auto'``)."""
+        return self.max_epochs
 
     def _user_interrupted(self):
         """Whether the last training of ``net_`` ended at a KeyboardInterrupt of the user's (skorch's

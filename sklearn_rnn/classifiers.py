@@ -5,6 +5,7 @@ Everything about training is shared through :class:`BaseTextClassifier`.
 
 import gc
 import inspect
+import re
 import time
 import warnings
 from numbers import Integral, Real
@@ -35,6 +36,13 @@ AUTO_NGRAM_BUCKETS = 200_000
 #: ``AUTO_SELF_TRAINING_SHARE`` of a fit's rows, and none otherwise (docs/semi_supervised.md).
 AUTO_SELF_TRAINING_ROUNDS = 2
 AUTO_SELF_TRAINING_SHARE = 0.1
+
+#: ``max_epochs='auto'`` is ``AUTO_MAX_EPOCHS`` (docs/accuracy.md), except for the first network
+#: of a fit that self-trains: it gets the epochs of ``AUTO_FIRST_NETWORK_STEPS`` optimizer steps,
+#: between ``AUTO_MAX_EPOCHS`` and ``AUTO_FIRST_NETWORK_MAX_EPOCHS`` (docs/semi_supervised.md).
+AUTO_MAX_EPOCHS = 5
+AUTO_FIRST_NETWORK_STEPS = 600
+AUTO_FIRST_NETWORK_MAX_EPOCHS = 40
 
 #: The settings that turn :class:`RecurrentTextClassifier`'s defaults into the
 #: plain network of a Keras notebook: one direction, the final state, no
@@ -192,8 +200,16 @@ def _rows(X, mask):
 
 
 def _document(cls):
-    """Fill the shared parameter and attribute text in, each default from ``cls``'s own signature."""
-    doc = cls.__doc__.replace("{training_params}", _TRAINING_PARAMS).replace("{fitted_attributes}", _FITTED_ATTRIBUTES)
+    """Fill the shared parameter and attribute text in, each default from ``cls``'s own signature.
+
+    A class's ``_own_param_docs`` (name: numpydoc entry) replace the shared entries of those names.
+    """
+    shared = _TRAINING_PARAMS
+    for name, entry in getattr(cls, "_own_param_docs", {}).items():
+        # An entry runs up to the next line that starts a parameter (4 spaces, then a name).
+        shared, found = re.subn(rf"    {name} : .*?\n(?=    \w)", lambda _: entry, shared, flags=re.S)
+        assert found == 1, name
+    doc = cls.__doc__.replace("{training_params}", shared).replace("{fitted_attributes}", _FITTED_ATTRIBUTES)
     for name, param in inspect.signature(cls.__init__).parameters.items():
         doc = doc.replace(f"{{default:{name}}}", repr(param.default))
     cls.__doc__ = doc
@@ -334,6 +350,17 @@ class RecurrentTextClassifier(BaseTextClassifier):
     """
 
     _module_class = RecurrentClassifierNet
+    _own_param_docs = {"max_epochs": """\
+    max_epochs : int or 'auto', default='auto'
+        Number of passes over the training data. ``'auto'`` is 5, except for
+        the first network of a fit that self-trains (``self_training_rounds``):
+        its predictions label every unlabelled row, and with few labels 5
+        epochs are few steps (900 training rows make 15 batches of 64), so it
+        gets as many epochs as make 600 steps, from 5 up to 40, and early
+        stopping's patience (``n_iter_no_change``) grows by the same factor.
+        Both choices are justified with their runs in ``docs/accuracy.md``
+        and ``docs/semi_supervised.md``.
+"""}
     _parameter_constraints = {
         **BaseTextClassifier._parameter_constraints,
         "cell": [Options(set(CELLS))],
@@ -347,6 +374,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         "pretraining_epochs": [Interval(Integral, 1, None, closed="left")],
         "self_training_rounds": [Interval(Integral, 0, None, closed="left"), Options({"auto"})],
         "self_training_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), Options({"auto"})],
         "unlabelled": [Interval(Integral, None, None, closed="neither"), "str", None],
     }
 
@@ -356,7 +384,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
                  self_training_rounds="auto", self_training_epochs=2, unlabelled=-1, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.2,
                  dropout=0.3, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
-                 max_epochs=5, clip_grad_norm=None, early_stopping=True, validation_fraction=0.1,
+                 max_epochs="auto", clip_grad_norm=None, early_stopping=True, validation_fraction=0.1,
                  n_iter_no_change=2, class_weight=None, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
                  n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.cell = cell
@@ -475,7 +503,9 @@ class RecurrentTextClassifier(BaseTextClassifier):
             if self_training:  # validated as any input of fit, before the labelled rows fix the id space
                 X_unlabelled, _ = self._validate_ids(X_unlabelled)
                 self._largest_unlabelled_id = int(X_unlabelled.max(initial=0))
-            super().fit(X, y, sample_weight=sample_weight)
+            _, train, valid, seed, class_weight = self._setup(X, y, sample_weight)
+            epochs, patience = self._first_network_schedule(len(train)) if self_training else (None, None)
+            self._train_net(train, valid, seed, class_weight, warm, epochs=epochs, patience=patience)
             self.linear_model_, self.linear_weight_ = None, 1.0
             valid_rows = self.__dict__.pop("_valid_rows", None)
             held_out = self._fit_linear(X, y, sample_weight, valid_rows) if self.linear_ngrams else None
@@ -485,6 +515,20 @@ class RecurrentTextClassifier(BaseTextClassifier):
             self._pretrained_weights = None  # the starting vectors of every network of this fit
             self.__dict__.pop("_largest_unlabelled_id", None)
         return self
+
+    def _max_epochs(self):
+        return AUTO_MAX_EPOCHS if self.max_epochs == "auto" else self.max_epochs
+
+    def _first_network_schedule(self, n_train):
+        """Epochs and early-stopping patience of the first network of a fit that self-trains, on
+        ``n_train`` training rows: with ``max_epochs='auto'`` both grow by the factor that gives it
+        ``AUTO_FIRST_NETWORK_STEPS`` steps (at most ``AUTO_FIRST_NETWORK_MAX_EPOCHS`` epochs)."""
+        if self.max_epochs != "auto":
+            return self.max_epochs, self.n_iter_no_change
+        batches = -(-n_train // self.batch_size)
+        wanted = -(-AUTO_FIRST_NETWORK_STEPS // batches)
+        epochs = int(min(max(wanted, AUTO_MAX_EPOCHS), AUTO_FIRST_NETWORK_MAX_EPOCHS))
+        return epochs, self.n_iter_no_change * epochs // AUTO_MAX_EPOCHS
 
     def _self_training_rounds(self, n_rows):
         """The rounds of self-training for a fit of ``n_rows`` rows, ``n_unlabelled_`` of them unlabelled."""

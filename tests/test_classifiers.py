@@ -416,6 +416,7 @@ def test_ids_beyond_the_fitted_id_space_and_empty_rows(ids_data):
         ({"optimizer_params": [("momentum", 0.9)]}, "'optimizer_params' parameter .* a dict or None"),
         ({"self_training_rounds": -1}, r"'self_training_rounds' parameter .* \[0, inf\) or a str among \['auto'\]"),
         ({"self_training_epochs": 0}, r"'self_training_epochs' parameter .* \[1, inf\)"),
+        ({"max_epochs": "all"}, r"'max_epochs' parameter .* \[1, inf\) or a str among \['auto'\]"),
     ],
 )
 def test_bad_parameters_name_the_parameter(ids_data, params, match):
@@ -915,6 +916,37 @@ def test_auto_self_trains_two_rounds_when_labels_are_at_most_a_tenth_of_the_rows
     assert RecurrentTextClassifier(**params).fit(X, y_semi).self_training_history_.index.tolist() == [0, 1, 2]
     X, y, y_semi = _semi_supervised_data(n=240, n_labelled=25)  # just over 10%
     assert not hasattr(RecurrentTextClassifier(**params).fit(X, y_semi), "self_training_history_")
+
+
+def test_max_epochs_auto_gives_the_first_network_of_a_self_training_fit_600_steps():
+    X, y, y_semi = _semi_supervised_data()  # 54 labelled training rows
+    params = {**SMALL, "pretraining": None, "self_training_epochs": 1, "early_stopping": False}
+    del params["max_epochs"]
+    # 27 batches of 2 rows: ceil(600 / 27) = 23 epochs for the first network, 1 for the round's.
+    clf = RecurrentTextClassifier(**{**params, "batch_size": 2}, self_training_rounds=1).fit(X, y_semi)
+    assert clf.self_training_history_["epochs"].tolist() == [23, 1]
+    # At most 40: 4 batches of 16 rows would want 150 epochs.
+    clf = RecurrentTextClassifier(**params, self_training_rounds=1).fit(X, y_semi)
+    assert clf.self_training_history_.loc[0, "epochs"] == 40
+    # A fit that does not self-train, and an int max_epochs, keep their count.
+    assert len(RecurrentTextClassifier(**params, self_training_rounds=0).fit(X, y_semi).history_) == 5
+    assert len(RecurrentTextClassifier(**params).fit(X[:60], y[:60]).history_) == 5
+    pinned = RecurrentTextClassifier(**params, max_epochs=3, self_training_rounds=1).fit(X, y_semi)
+    assert pinned.self_training_history_.loc[0, "epochs"] == 3
+    # Early stopping's patience grows by the same factor as the epochs (n_iter_no_change=1 here):
+    # 23 epochs of 27 batches get a patience of 23 // 5 = 4.
+    stops = {**params, "batch_size": 2, "early_stopping": True, "n_iter_no_change": 1, "lr": 0.05}
+    clf = RecurrentTextClassifier(**stops, self_training_rounds=1).fit(X, y_semi)
+    stopping = dict(clf.net_.callbacks_)["early_stopping"]  # the round's network: n_iter_no_change
+    assert stopping.patience == 1
+    first = clf.self_training_history_.loc[0, "epochs"]
+    pinned = RecurrentTextClassifier(**stops, max_epochs=23, self_training_rounds=1).fit(X, y_semi)
+    assert pinned.self_training_history_.loc[0, "epochs"] < first <= 23  # patience 1 stops sooner than 4
+    # 25,000 labels (22,500 training rows, 352 batches) keep 5 epochs and a patience of 2; 900 rows
+    # (15 batches) get 40 and 16; 4,500 rows (71 batches) 9 and 3.
+    assert RecurrentTextClassifier()._first_network_schedule(22_500) == (5, 2)
+    assert RecurrentTextClassifier()._first_network_schedule(900) == (40, 16)
+    assert RecurrentTextClassifier()._first_network_schedule(4_500) == (9, 3)
 
 
 def test_self_training_chooses_the_linear_models_share_again():
