@@ -167,16 +167,18 @@ class _OneCycle(Callback):
     The rate rises from ``lr / 25`` to ``lr`` along a half cosine over the
     first 30% of the steps, then falls along a half cosine to ``lr / 1e4``
     (the shape of :class:`torch.optim.lr_scheduler.OneCycleLR`). The count of
-    steps is the fit's epochs times its training batches; each ``fit`` or
-    ``warm_start`` call runs a whole cycle.
+    steps is the training call's epochs (``epochs``, set by the estimator for
+    each call; the net's ``max_epochs`` when None) times its training
+    batches; each ``fit`` or ``warm_start`` call runs a whole cycle.
     """
 
-    def __init__(self, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
+    def __init__(self, pct_start=0.3, div_factor=25.0, final_div_factor=1e4, epochs=None):
         self.pct_start, self.div_factor, self.final_div_factor = pct_start, div_factor, final_div_factor
+        self.epochs = epochs
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         batches = -(-len(X) // net.batch_size)
-        self.total_ = max(1, batches * net.max_epochs)
+        self.total_ = max(1, batches * (self.epochs or net.max_epochs))
         self.step_, self.lr_ = 0, net.lr
 
     def rate(self, step):
@@ -522,17 +524,20 @@ class BaseTextClassifier(ClassifierMixin, ParameterCheckMixin, BaseEstimator):
         # torch's generator is seeded only for a given random_state; otherwise
         # the fit draws from it as any torch code would.
         torch_seed = None if self.random_state is None else seed
+        epochs = epochs or self._max_epochs()
         with runtime(self.n_threads, seed=torch_seed, training=True):
             if warm:
                 self.net_.set_params(train_split=None if valid is None else predefined_split(valid))
-                self.net_.partial_fit(train, None, epochs=epochs or self._max_epochs())
             else:
                 self._new_net(valid, seed, class_weight)
                 stopping = dict(self.net_.callbacks_).get("early_stopping")
                 if patience is not None and stopping is not None:
                     stopping.patience = patience
-                # partial_fit, not fit: fit would initialize the module again.
-                self.net_.partial_fit(train, None, epochs=epochs)
+            schedule = dict(self.net_.callbacks_).get("lr_schedule")
+            if schedule is not None:  # the one-cycle spans this call's epochs, not the net's max_epochs
+                schedule.epochs = epochs
+            # partial_fit, not fit: fit would initialize the module again.
+            self.net_.partial_fit(train, None, epochs=epochs)
         if self._user_interrupted():
             self._keep_best_after_interrupt()
         self.history_ = self._history_frame()

@@ -32,10 +32,14 @@ __all__ = ["KERAS_STYLE", "ConvTextClassifier", "FeedForwardTextClassifier", "Re
 #: The most bigram buckets that ``ngram_buckets='auto'`` takes.
 AUTO_NGRAM_BUCKETS = 200_000
 
-#: ``self_training_rounds='auto'`` runs this many rounds when the labelled rows are at most
-#: ``AUTO_SELF_TRAINING_SHARE`` of a fit's rows, and none otherwise (docs/semi_supervised.md).
+#: A fit has few labels when its labelled rows are at most ``AUTO_FEW_LABELS_SHARE`` of its rows.
+#: Then ``self_training_rounds='auto'`` runs ``AUTO_SELF_TRAINING_ROUNDS`` rounds (none otherwise),
+#: and ``pretraining_epochs='auto'`` makes ``AUTO_PRETRAINING_EPOCHS_FEW_LABELS`` passes
+#: (``AUTO_PRETRAINING_EPOCHS`` otherwise); the runs behind them are in docs/semi_supervised.md.
+AUTO_FEW_LABELS_SHARE = 0.1
 AUTO_SELF_TRAINING_ROUNDS = 2
-AUTO_SELF_TRAINING_SHARE = 0.1
+AUTO_PRETRAINING_EPOCHS = 8
+AUTO_PRETRAINING_EPOCHS_FEW_LABELS = 5
 
 #: ``max_epochs='auto'`` is ``AUTO_MAX_EPOCHS`` (docs/accuracy.md), except for the first network
 #: of a fit that self-trains: it gets the epochs of ``AUTO_FIRST_NETWORK_STEPS`` optimizer steps,
@@ -85,8 +89,10 @@ _TRAINING_PARAMS = """\
     lr_schedule : {'constant', 'onecycle'}, default='constant'
         ``'constant'`` keeps ``lr`` throughout. ``'onecycle'`` sets the rate
         before every batch: it rises from ``lr / 25`` to ``lr`` over the
-        first 30% of the ``max_epochs`` epochs and anneals to ``lr / 1e4``
-        by the last (Smith's one-cycle policy, as fastai uses it).
+        first 30% of the network's epochs and anneals to ``lr / 25 / 1e4``
+        by the last (Smith's one-cycle policy, as fastai uses it). Each
+        network a fit trains runs a whole cycle over its own epochs (with
+        self-training, the first network's and each round's).
     regularizer : {'l1', 'l2', 'l1_l2'}, callable or None, default=None
         Penalty added to the training loss (so L1 stays L1 under Adam), over
         every weight matrix except the embedding; biases are not penalized.
@@ -208,7 +214,8 @@ def _document(cls):
     for name, entry in getattr(cls, "_own_param_docs", {}).items():
         # An entry runs up to the next line that starts a parameter (4 spaces, then a name).
         shared, found = re.subn(rf"    {name} : .*?\n(?=    \w)", lambda _: entry, shared, flags=re.S)
-        assert found == 1, name
+        if found != 1:
+            raise RuntimeError(f"{cls.__name__}._own_param_docs[{name!r}] replaced {found} shared entries, not 1")
     doc = cls.__doc__.replace("{training_params}", shared).replace("{fitted_attributes}", _FITTED_ATTRIBUTES)
     for name, param in inspect.signature(cls.__init__).parameters.items():
         doc = doc.replace(f"{{default:{name}}}", repr(param.default))
@@ -273,9 +280,12 @@ class RecurrentTextClassifier(BaseTextClassifier):
         given, and nothing otherwise. None never pretrains. With
         ``pretraining=None`` and ``self_training_rounds=0`` the unlabelled
         rows are left out.
-    pretraining_epochs : int, default=5
-        Passes of the word-vector pretraining over every row; the default is
-        justified with its runs in ``docs/semi_supervised.md``.
+    pretraining_epochs : int or 'auto', default={default:pretraining_epochs}
+        Passes of the word-vector pretraining over every row. ``'auto'`` is
+        8, or 5 when the labelled rows are at most 10% of the rows (the fits
+        that ``self_training_rounds='auto'`` self-trains): with many labels
+        the classifier gained from longer-trained vectors, with few it did
+        not. Justified with its runs in ``docs/semi_supervised.md``.
     self_training_rounds : int or 'auto', default={default:self_training_rounds}
         Rounds of self-training when ``y`` holds unlabelled rows. ``'auto'``
         runs 2 rounds when the labelled rows are at most 10% of the rows,
@@ -371,7 +381,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         "linear_ngrams": ["boolean"],
         "linear_C": [Interval(Real, 0, None, closed="neither")],
         "pretraining": [Options({"auto", "embeddings"}), None],
-        "pretraining_epochs": [Interval(Integral, 1, None, closed="left")],
+        "pretraining_epochs": [Interval(Integral, 1, None, closed="left"), Options({"auto"})],
         "self_training_rounds": [Interval(Integral, 0, None, closed="left"), Options({"auto"})],
         "self_training_epochs": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left"), Options({"auto"})],
@@ -380,7 +390,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
-                 ngram_buckets="auto", linear_ngrams=True, linear_C=30.0, pretraining="auto", pretraining_epochs=5,
+                 ngram_buckets="auto", linear_ngrams=True, linear_C=30.0, pretraining="auto", pretraining_epochs="auto",
                  self_training_rounds="auto", self_training_epochs=2, unlabelled=-1, embedding_weights=None, freeze_embedding=False, spatial_dropout=0.2,
                  dropout=0.3, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None,
                  lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64,
@@ -486,7 +496,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
             if self.embedding_weights is not None:
                 raise ValueError("pretraining='embeddings' learns the embedding's starting weights; it cannot "
                                  "be combined with embedding_weights. Set pretraining=None to keep yours.")
-            self._pretrained_weights, history = self._learn_embedding(X, y_array)
+            epochs = self._pretraining_epochs(len(unlabelled), self.n_unlabelled_)
+            self._pretrained_weights, history = self._learn_embedding(X, y_array, epochs)
             self.pretraining_history_ = pd.DataFrame(history)
         X_unlabelled = None
         if self.n_unlabelled_:
@@ -530,12 +541,24 @@ class RecurrentTextClassifier(BaseTextClassifier):
         epochs = int(min(max(wanted, AUTO_MAX_EPOCHS), AUTO_FIRST_NETWORK_MAX_EPOCHS))
         return epochs, self.n_iter_no_change * epochs // AUTO_MAX_EPOCHS
 
+    @staticmethod
+    def _few_labels(n_rows, n_unlabelled):
+        """Whether the labelled rows are at most ``AUTO_FEW_LABELS_SHARE`` of ``n_rows``: the one rule
+        of the ``'auto'`` settings that depend on the share of labels."""
+        return n_rows - n_unlabelled <= AUTO_FEW_LABELS_SHARE * n_rows
+
     def _self_training_rounds(self, n_rows):
         """The rounds of self-training for a fit of ``n_rows`` rows, ``n_unlabelled_`` of them unlabelled."""
         if self.self_training_rounds != "auto":
             return self.self_training_rounds
-        few_labels = n_rows - self.n_unlabelled_ <= AUTO_SELF_TRAINING_SHARE * n_rows
-        return AUTO_SELF_TRAINING_ROUNDS if few_labels else 0
+        return AUTO_SELF_TRAINING_ROUNDS if self._few_labels(n_rows, self.n_unlabelled_) else 0
+
+    def _pretraining_epochs(self, n_rows, n_unlabelled):
+        """The pretraining passes over ``n_rows`` rows, ``n_unlabelled`` of them unlabelled."""
+        if self.pretraining_epochs != "auto":
+            return self.pretraining_epochs
+        few = self._few_labels(n_rows, n_unlabelled)
+        return AUTO_PRETRAINING_EPOCHS_FEW_LABELS if few else AUTO_PRETRAINING_EPOCHS
 
     def _self_train(self, X, y, sample_weight, unlabelled, valid_rows, held_out, n_rounds):
         """Rounds of self-training: the fitted model labels the unlabelled rows; a new network learns them.
@@ -718,8 +741,11 @@ class RecurrentTextClassifier(BaseTextClassifier):
             Token ids, labelled documents and unlabelled ones alike; fit the
             vectorizer on the same documents first, so that the ids cover
             every document the classifier will see.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Labels, with the ``unlabelled`` marker on the rows that have none.
+            Only counted, for ``pretraining_epochs='auto'`` (fewer passes when
+            at most 10% of the rows are labelled); None counts every row as
+            unlabelled.
 
         Returns
         -------
@@ -740,13 +766,16 @@ class RecurrentTextClassifier(BaseTextClassifier):
         if self.embedding_weights is not None:
             raise ValueError("embedding_weights is already set; pretrain() would replace it. Set "
                              "embedding_weights=None first to learn new vectors.")
-        weights, history = self._learn_embedding(X)
+        n_rows = len(X)
+        n_unlabelled = n_rows if y is None else int(self._unlabelled_rows(np.asarray(y)).sum())
+        weights, history = self._learn_embedding(X, y, self._pretraining_epochs(n_rows, n_unlabelled))
         self.pretraining_history_ = pd.DataFrame(history)
         self.set_params(embedding_weights=weights)
         return self
 
-    def _learn_embedding(self, X, y=None):
-        """Word vectors learned from every row of ``X``, scaled to unit spread, and their history."""
+    def _learn_embedding(self, X, y, epochs):
+        """Word vectors learned in ``epochs`` passes over every row of ``X``, scaled to unit spread, and
+        their history."""
         from .pretraining import pretrain_embeddings
 
         validated, source = self._validate_ids(X, "no_validation" if y is None else y, reset=True)
@@ -755,7 +784,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         with runtime(self.n_threads, seed=None if self.random_state is None else seed, training=True):
             weights, history = pretrain_embeddings(
-                self._dataset(ids), n_tokens, self.embedding_dim, epochs=self.pretraining_epochs, random_state=seed,
+                self._dataset(ids), n_tokens, self.embedding_dim, epochs=epochs, random_state=seed,
                 verbose=self.verbose)
         # Word2vec vectors are about 16 times wider spread than a fresh embedding; scaled to unit
         # standard deviation they start the classifier best (docs/semi_supervised.md).

@@ -220,6 +220,18 @@ def test_lr_schedule_sets_the_rate_of_every_batch(ids_data, schedule):
     assert (np.diff(rates[:peak + 1]) > 0).all() and (np.diff(rates[peak:]) < 0).all()
 
 
+def test_onecycle_spans_the_epochs_of_each_network_of_a_self_training_fit():
+    X, y, y_semi = _semi_supervised_data()  # 54 labelled training rows, 180 unlabelled
+    clf = RecurrentTextClassifier(**{**SMALL, "max_epochs": 2}, pretraining=None, early_stopping=False,
+                                  self_training_rounds=1, self_training_epochs=4, lr_schedule="onecycle",
+                                  callbacks=[_RecordRate()]).fit(X, y_semi)
+    # net_ is the round's network: 4 epochs of 234 rows in batches of 16, not the 2 of max_epochs.
+    rates = np.array([b["rate"] for epoch in clf.net_.history for b in epoch["batches"] if "rate" in b])
+    assert len(rates) == 4 * 15
+    assert int(np.argmax(rates)) == pytest.approx(0.3 * len(rates), abs=1)
+    assert rates[-1] == pytest.approx(0.01 / 25 / 1e4) and rates[-2] > 10 * rates[-1]
+
+
 def test_optimizer_params_the_optimizer_does_not_take_name_the_parameter(ids_data):
     X, y = ids_data
     with pytest.raises(ValueError, match=r"optimizer_params names \['momentm'\], which SGD does not take"):
@@ -417,6 +429,7 @@ def test_ids_beyond_the_fitted_id_space_and_empty_rows(ids_data):
         ({"self_training_rounds": -1}, r"'self_training_rounds' parameter .* \[0, inf\) or a str among \['auto'\]"),
         ({"self_training_epochs": 0}, r"'self_training_epochs' parameter .* \[1, inf\)"),
         ({"max_epochs": "all"}, r"'max_epochs' parameter .* \[1, inf\) or a str among \['auto'\]"),
+        ({"pretraining_epochs": "many"}, r"'pretraining_epochs' parameter .* \[1, inf\) or a str among \['auto'\]"),
     ],
 )
 def test_bad_parameters_name_the_parameter(ids_data, params, match):
@@ -810,7 +823,8 @@ def test_semi_supervised_fit_pretrains_on_every_row_and_trains_on_the_labelled()
     assert clf.classes_.tolist() == [0, 1]  # -1 is no class
     assert clf.n_unlabelled_ == 180
     history = clf.pretraining_history_
-    assert list(history.columns) == ["epoch", "pretrain_loss", "examples", "dur"] and len(history) == 5
+    # 'auto' passes: 8, as 60 of the 240 rows are labelled (more than 10%).
+    assert list(history.columns) == ["epoch", "pretrain_loss", "examples", "dur"] and len(history) == 8
     only_labelled = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X[:60], y[:60])
     assert history["examples"].sum() > 2.5 * only_labelled.pretraining_history_["examples"].sum()  # all 240 rows
     assert history["pretrain_loss"].iloc[1] < history["pretrain_loss"].iloc[0]
@@ -918,6 +932,21 @@ def test_auto_self_trains_two_rounds_when_labels_are_at_most_a_tenth_of_the_rows
     assert not hasattr(RecurrentTextClassifier(**params).fit(X, y_semi), "self_training_history_")
 
 
+def test_pretraining_epochs_auto_makes_fewer_passes_when_labels_are_at_most_a_tenth_of_the_rows():
+    params = dict(SMALL, self_training_rounds=0)
+    X, y, y_semi = _semi_supervised_data(n=240, n_labelled=24)  # 10% labelled
+    assert len(RecurrentTextClassifier(**params).fit(X, y_semi).pretraining_history_) == 5
+    assert len(RecurrentTextClassifier(**params).pretrain(X, y_semi).pretraining_history_) == 5
+    assert len(RecurrentTextClassifier(**params).pretrain(X).pretraining_history_) == 5  # no y: none labelled
+    X, y, y_semi = _semi_supervised_data(n=240, n_labelled=25)  # just over 10%
+    assert len(RecurrentTextClassifier(**params).fit(X, y_semi).pretraining_history_) == 8
+    assert len(RecurrentTextClassifier(**params).pretrain(X, y_semi).pretraining_history_) == 8
+    # An int is the count either way.
+    assert len(RecurrentTextClassifier(**params, pretraining_epochs=3).fit(X, y_semi).pretraining_history_) == 3
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        RecurrentTextClassifier(**params).pretrain(X, y_semi[:-1])
+
+
 def test_max_epochs_auto_gives_the_first_network_of_a_self_training_fit_600_steps():
     X, y, y_semi = _semi_supervised_data()  # 54 labelled training rows
     params = {**SMALL, "pretraining": None, "self_training_epochs": 1, "early_stopping": False}
@@ -1013,11 +1042,11 @@ def test_pretrain_once_serves_every_candidate_of_a_search(monkeypatch):
     from sklearn_rnn import pretraining
 
     X, y, y_semi = _semi_supervised_data()
-    clf = RecurrentTextClassifier(**SMALL).pretrain(X)
-    assert clf.embedding_weights.shape == (40, SMALL["embedding_dim"]) and len(clf.pretraining_history_) == 5
+    clf = RecurrentTextClassifier(**SMALL).pretrain(X, y_semi)
+    assert clf.embedding_weights.shape == (40, SMALL["embedding_dim"]) and len(clf.pretraining_history_) == 8
     np.testing.assert_allclose(clf.embedding_weights[2:].std(), 1.0, rtol=1e-4)
-    # The same vectors as fit's own pretraining on the same rows.
-    fitted = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X, y)
+    # The same vectors as fit's own pretraining on the same rows (8 passes: 25% of them labelled).
+    fitted = RecurrentTextClassifier(**SMALL, pretraining="embeddings").fit(X, y_semi)
     np.testing.assert_allclose(clf.pretraining_history_["pretrain_loss"], fitted.pretraining_history_["pretrain_loss"])
     calls = []
     original = pretraining.pretrain_embeddings
