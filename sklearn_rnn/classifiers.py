@@ -261,7 +261,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
     linear_ngrams : bool, default=True
         Also fit a logistic regression on TF-IDF-weighted unigrams and
         hashed bigrams of the same ids (:class:`~sklearn_rnn.linear.NgramLogisticModel`,
-        on the labelled rows, after the network), and average its class
+        on the labelled rows, after the network; in each self-training round
+        also on the pseudo-labelled rows), and average its class
         probabilities with the network's in ``predict_proba``. The two make
         different mistakes, so the average beats either (``docs/accuracy.md``).
         The network's share of the average (``linear_weight_``) is chosen on
@@ -297,8 +298,9 @@ class RecurrentTextClassifier(BaseTextClassifier):
         labelled rows plus those pseudo-labelled ones, each weighted by the
         prediction's confidence (``|2p - 1|`` for two classes). The new
         network validates and stops early on the same labelled validation
-        rows; the linear model keeps learning from the labelled rows alone
-        and its share of the average is chosen again. 0 turns it off; it is
+        rows. The linear model (``linear_ngrams``) then learns the labelled
+        rows plus the same pseudo-labelled ones, equally weighted, and its
+        share of the average is chosen again. 0 turns it off; it is
         skipped when ``warm_start`` continues a fitted net. Each round costs
         ``self_training_epochs`` passes over every row. The default is
         justified with its runs in ``docs/semi_supervised.md``.
@@ -569,9 +571,10 @@ class RecurrentTextClassifier(BaseTextClassifier):
         training rows plus every unlabelled row with its predicted class,
         weighted by the prediction's confidence (``|2p - 1|`` for two
         classes). It validates and stops early on the same labelled
-        validation rows as the first network. The linear model, fitted on the
-        labelled rows only, stays; its share of the average is chosen again.
-        ``unlabelled`` holds the validated ids of the unlabelled rows.
+        validation rows as the first network. The linear model then learns
+        the same rows again (``_fit_linear`` with ``pseudo``), and its share
+        of the average is chosen again. ``unlabelled`` holds the validated
+        ids of the unlabelled rows.
         """
         ids, _ = self._validate_ids(X, reset=False)
         labels = self._encoder.transform(np.asarray(y))
@@ -589,7 +592,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
         for r in range(1, n_rounds + 1):
             start = time.perf_counter()
             proba = self._combine_proba(unlabelled, self._network_proba(pool))
-            pool.y = torch.as_tensor(proba.argmax(axis=1))
+            predicted = proba.argmax(axis=1)
+            pool.y = torch.as_tensor(predicted)
             confidence = (self.n_classes_ * proba.max(axis=1) - 1) / (self.n_classes_ - 1)
             pool.sample_weight = torch.as_tensor(confidence, dtype=torch.float32)
             if self.verbose:
@@ -602,6 +606,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
             self._train_net(SequenceDataset.concat([labelled, pool]), valid, (seed + r) % np.iinfo(np.int32).max,
                             class_weight, epochs=self.self_training_epochs)
             pool.y = pool.sample_weight = None
+            if self.linear_ngrams:  # after the network: its share is chosen against the new linear model
+                held_out = self._fit_linear(X, y, sample_weight, valid_rows, pseudo=(unlabelled, predicted, confidence))
             rounds.append(self._round_summary(r, ids, labels, valid_rows, held_out, confidence,
                                               time.perf_counter() - start))
             if self._user_interrupted():
@@ -609,7 +615,7 @@ class RecurrentTextClassifier(BaseTextClassifier):
         self.self_training_history_ = pd.DataFrame(rounds).set_index("round")
 
     def _round_summary(self, r, ids, labels, valid_rows, held_out, confidence, seconds):
-        """One row of ``self_training_history_``; chooses ``linear_weight_`` again for a new network."""
+        """One row of ``self_training_history_``."""
         row = {"round": r, "epochs": len(self.history_), "net_valid_acc": np.nan, "valid_acc": np.nan,
                "linear_weight": self.linear_weight_,
                "mean_confidence": np.nan if confidence is None else float(confidence.mean()), "dur": seconds}
@@ -617,9 +623,6 @@ class RecurrentTextClassifier(BaseTextClassifier):
             network = self._network_proba(ids[valid_rows])
             row["net_valid_acc"] = float((network.argmax(axis=1) == labels[valid_rows]).mean())
             if held_out is not None:
-                if r:
-                    self.linear_weight_ = self._blend_weight(network, held_out, labels[valid_rows])
-                    row["linear_weight"] = self.linear_weight_
                 w = self.linear_weight_
                 row["valid_acc"] = float(((w * network + (1 - w) * held_out).argmax(axis=1)
                                           == labels[valid_rows]).mean())
@@ -627,15 +630,17 @@ class RecurrentTextClassifier(BaseTextClassifier):
                 row["valid_acc"] = row["net_valid_acc"]
         return row
 
-    def _fit_linear(self, X, y, sample_weight, valid):
+    def _fit_linear(self, X, y, sample_weight, valid, pseudo=None):
         """Fit the linear n-gram model and choose its share of the average.
 
         The network's weight ``w`` in ``w * net + (1 - w) * linear`` is the one
         of 0, 0.1, ..., 1 with the least log loss on the network's validation
         rows, for a linear model fitted without them; the final linear model
         then learns from every labelled row. Without validation rows, w = 0.5.
-        Returns that held-out model's probabilities on the validation rows
-        (None without them), for self-training to choose ``w`` again.
+        In self-training, ``pseudo`` holds the unlabelled rows' ids, their
+        predicted (encoded) classes and confidences: both models also learn
+        those rows, each weighted by its confidence. Returns the held-out
+        model's probabilities on the validation rows (None without them).
         """
         ids, _ = self._validate_ids(X, reset=False)
         labels = self._encoder.transform(np.asarray(y))
@@ -646,8 +651,16 @@ class RecurrentTextClassifier(BaseTextClassifier):
 
         def linear(rows):
             model = NgramLogisticModel(C=self.linear_C, class_weight=class_weight)
-            return model.fit(ids[rows], labels[rows], n_tokens=self.n_tokens_,
-                             sample_weight=None if weights is None else weights[rows])
+            if pseudo is None:
+                return model.fit(ids[rows], labels[rows], n_tokens=self.n_tokens_,
+                                 sample_weight=None if weights is None else weights[rows])
+            extra, predicted, confidence = pseudo
+            width = max(ids.shape[1], extra.shape[1])  # right padding (id 0) counts for nothing
+            both = np.zeros((len(rows) + len(extra), width), dtype=np.result_type(ids, extra))
+            both[:len(rows), :ids.shape[1]], both[len(rows):, :extra.shape[1]] = ids[rows], extra
+            return model.fit(both, np.concatenate([labels[rows], predicted]), n_tokens=self.n_tokens_,
+                             sample_weight=np.concatenate([np.ones(len(rows)) if weights is None else weights[rows],
+                                                           confidence]))
 
         everything = np.arange(len(labels))
         self.linear_weight_ = 0.5

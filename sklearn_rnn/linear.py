@@ -121,8 +121,20 @@ class NgramLogisticModel:
         self.class_weight = class_weight
         self.buckets = buckets
 
-    def _features(self, X):
-        counts = ngram_counts(X, self.n_tokens_, self.buckets).tocoo()
+    def _feature_blocks(self, X, chunk_size=8192):
+        """The TF-IDF features of ``X``, ``chunk_size`` rows at a time: those of every row at once
+        would take about 14 kB per review of 230 tokens beside the counts they are made from."""
+        for start in range(0, X.shape[0], chunk_size):
+            yield self._weigh(ngram_counts(X[start:start + chunk_size], self.n_tokens_, self.buckets))
+
+    def _features(self, X, chunk_size=8192):
+        """The TF-IDF features of every row of ``X``, a CSR matrix."""
+        blocks = list(self._feature_blocks(X, chunk_size))
+        return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, len(self.columns_)), dtype=np.float32)
+
+    def _weigh(self, counts):
+        """TF-IDF weights of the n-gram ``counts`` of some rows, each row scaled to unit L2 norm."""
+        counts = counts.tocoo()
         # Keep the entries of the columns seen in fit, renumbered 0 .. n_columns - 1.
         at = np.searchsorted(self.columns_, counts.col)
         seen = at < len(self.columns_)
@@ -138,16 +150,23 @@ class NgramLogisticModel:
         norms[norms == 0] = 1.0
         return sp.diags((1.0 / norms).astype(np.float32)) @ features
 
-    def fit(self, X, y, n_tokens, sample_weight=None):
-        """Fit on ids ``X`` below ``n_tokens`` and encoded labels ``y`` (0 .. n_classes - 1)."""
+    def fit(self, X, y, n_tokens, sample_weight=None, chunk_size=8192):
+        """Fit on ids ``X`` below ``n_tokens`` and encoded labels ``y`` (0 .. n_classes - 1).
+
+        The counts and features are made ``chunk_size`` rows at a time; only
+        the weighted features of every row are held at once.
+        """
         self.n_tokens_ = int(n_tokens)
-        counts = ngram_counts(X, self.n_tokens_, self.buckets)
-        self.columns_, df = np.unique(counts.indices, return_counts=True)
-        self.columns_ = self.columns_.astype(np.int64)
-        self.idf_ = (np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
-        self.unseen_idf_ = float(np.log(1.0 + counts.shape[0]) + 1.0)
+        n_rows = X.shape[0]
+        df = np.zeros(self.n_tokens_ + self.buckets, dtype=np.int64)  # documents per column
+        for start in range(0, n_rows, chunk_size):
+            df += np.bincount(ngram_counts(X[start:start + chunk_size], self.n_tokens_, self.buckets).indices,
+                              minlength=len(df))
+        self.columns_ = np.flatnonzero(df).astype(np.int64)
+        self.idf_ = (np.log((1.0 + n_rows) / (1.0 + df[self.columns_])) + 1.0).astype(np.float32)
+        self.unseen_idf_ = float(np.log(1.0 + n_rows) + 1.0)
         model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000)
-        model.fit(self._features(X), y, sample_weight=sample_weight)
+        model.fit(self._features(X, chunk_size), y, sample_weight=sample_weight)
         self.coef_ = model.coef_.astype(np.float32)
         self.intercept_ = model.intercept_.astype(np.float32)
         return self
@@ -155,11 +174,9 @@ class NgramLogisticModel:
     def predict_proba(self, X, chunk_size=8192):
         """Probabilities of the encoded classes, shape (n_samples, n_classes).
 
-        The features of ``chunk_size`` rows are built at a time: those of
-        every row at once would take about 14 kB per review of 230 tokens.
+        The features of ``chunk_size`` rows are built at a time.
         """
-        scores = np.concatenate([self._features(X[start:start + chunk_size]) @ self.coef_.T
-                                 for start in range(0, X.shape[0], chunk_size)] or
+        scores = np.concatenate([block @ self.coef_.T for block in self._feature_blocks(X, chunk_size)] or
                                 [np.zeros((0, self.coef_.shape[0]), np.float32)]) + self.intercept_
         if self.coef_.shape[0] == 1:
             positive = expit(scores[:, 0])

@@ -15,7 +15,7 @@ from skorch.callbacks import Callback
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn import _hardware
 from sklearn_rnn._config import flush_denormal_enabled
-from skorch.callbacks import Callback
+from sklearn_rnn.linear import NgramLogisticModel
 
 # The network alone: the linear n-gram model beside it has its own tests (test_linear.py), and on
 # corpora this small it would take the whole average and hide what these tests look at.
@@ -986,10 +986,17 @@ def test_self_training_chooses_the_linear_models_share_again():
     assert clf.linear_weight_ == rounds.loc[1, "linear_weight"]
     expected = clf.linear_weight_ * clf._network_proba(X) + (1 - clf.linear_weight_) * clf.linear_model_.predict_proba(X)
     np.testing.assert_allclose(clf.predict_proba(X), expected, atol=1e-6)
-    # The linear model learns from the labelled rows only: the same as without self-training.
+    # The linear model learns the round's rows too: the 60 labelled ones (weight 1) and the 180
+    # unlabelled ones with the first model's classes, weighted by its confidence. That first model is
+    # the fit without self-training.
     alone = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, self_training_rounds=0))
     alone.fit(X, y_semi)
-    np.testing.assert_allclose(clf.linear_model_.coef_, alone.linear_model_.coef_)
+    teacher = alone.predict_proba(X[60:])
+    expected = NgramLogisticModel(C=alone.linear_C).fit(
+        X, np.concatenate([y[:60], teacher.argmax(axis=1)]), n_tokens=alone.n_tokens_,
+        sample_weight=np.concatenate([np.ones(60), 2 * teacher.max(axis=1) - 1]))
+    np.testing.assert_allclose(clf.linear_model_.coef_, expected.coef_, rtol=1e-4, atol=1e-5)
+    assert not np.allclose(clf.linear_model_.coef_[:, :10], alone.linear_model_.coef_[:, :10], atol=1e-3)
     # Without validation rows, nothing is measured and the share stays 0.5.
     blind = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, validation_fraction=0,
                                           self_training_rounds=1))

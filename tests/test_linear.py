@@ -57,6 +57,12 @@ def test_model_is_tfidf_plus_scikit_learn_logistic_regression(n_classes):
     np.testing.assert_allclose(model._features(other).toarray(),
                                tfidf.transform(ngram_counts(other, 30, 997)).toarray()[:, seen], atol=1e-6)
     assert (ngram_counts(other, 30, 997).getnnz(axis=0)[np.setdiff1d(np.arange(30 + 997), seen)] > 0).any()
+    # Fitted a few rows at a time (document frequencies summed over chunks), the model is the same.
+    chunked = NgramLogisticModel(C=3.0, buckets=997).fit(X, y, n_tokens=30, chunk_size=7)
+    np.testing.assert_array_equal(chunked.columns_, model.columns_)
+    np.testing.assert_array_equal(chunked.idf_, model.idf_)
+    np.testing.assert_allclose(chunked.coef_, model.coef_, atol=1e-6)
+    np.testing.assert_allclose(chunked.predict_proba(X, chunk_size=5), model.predict_proba(X), atol=1e-6)
 
 
 def _negation_data(n=400, seed=0):
