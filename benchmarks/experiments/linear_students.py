@@ -56,7 +56,6 @@ test_labels = clf._encoder.transform(test.target)
 network_test = clf._network_proba(test_ids)
 network_valid = clf._network_proba(ids[valid])
 proba = clf._combine_proba(pool, clf._network_proba(pool))
-out["pseudo_acc_on_labelled_unlabelled"] = None
 fitting = np.setdiff1d(np.arange(len(labels)), valid)
 for mode in ("hard", "soft"):
     t = time.perf_counter()
