@@ -164,7 +164,11 @@ def test_blocks_reuse_their_pages_inside_and_are_given_back_after(context):
     pages = out["pages"]
     assert min(out["plain"]) > pages // 2  # a fresh mapping per block
     assert min(out["runtime_off"]) > pages // 2
-    assert sum(out["retained"]) < pages // 10  # three blocks on pages the heap kept
+    # Blocks on pages the heap kept. A small allocation can still take part of the freed chunk after
+    # the warm-up, and the next block then grows the heap once more (seen once in about 25 CI runs:
+    # faults [16384, 0, 0]); the blocks after it reuse the grown heap. Without retention every block
+    # faults all its pages, so two of the three reusing the heap is the property measured.
+    assert sorted(out["retained"])[1] < pages // 10
     assert out["after"] > pages // 2  # the pages went back to the OS
 
 
