@@ -650,17 +650,17 @@ class RecurrentTextClassifier(BaseTextClassifier):
         class_weight = None if per_class is None else dict(enumerate(per_class))
 
         def linear(rows):
+            X_rows, y_rows = ids[rows], labels[rows]
+            w_rows = None if weights is None else weights[rows]
+            if pseudo is not None:
+                extra, predicted, confidence = pseudo
+                width = max(X_rows.shape[1], extra.shape[1])  # right padding (id 0) counts for nothing
+                both = np.zeros((len(rows) + len(extra), width), dtype=np.result_type(X_rows, extra))
+                both[:len(rows), :X_rows.shape[1]], both[len(rows):, :extra.shape[1]] = X_rows, extra
+                X_rows, y_rows = both, np.concatenate([y_rows, predicted])
+                w_rows = np.concatenate([np.ones(len(rows)) if w_rows is None else w_rows, confidence])
             model = NgramLogisticModel(C=self.linear_C, class_weight=class_weight)
-            if pseudo is None:
-                return model.fit(ids[rows], labels[rows], n_tokens=self.n_tokens_,
-                                 sample_weight=None if weights is None else weights[rows])
-            extra, predicted, confidence = pseudo
-            width = max(ids.shape[1], extra.shape[1])  # right padding (id 0) counts for nothing
-            both = np.zeros((len(rows) + len(extra), width), dtype=np.result_type(ids, extra))
-            both[:len(rows), :ids.shape[1]], both[len(rows):, :extra.shape[1]] = ids[rows], extra
-            return model.fit(both, np.concatenate([labels[rows], predicted]), n_tokens=self.n_tokens_,
-                             sample_weight=np.concatenate([np.ones(len(rows)) if weights is None else weights[rows],
-                                                           confidence]))
+            return model.fit(X_rows, y_rows, n_tokens=self.n_tokens_, sample_weight=w_rows)
 
         everything = np.arange(len(labels))
         self.linear_weight_ = 0.5
