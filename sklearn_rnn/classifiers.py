@@ -48,6 +48,12 @@ AUTO_MAX_EPOCHS = 5
 AUTO_FIRST_NETWORK_STEPS = 600
 AUTO_FIRST_NETWORK_MAX_EPOCHS = 40
 
+#: In a fit that self-trains, the network's share of its average with the linear n-gram model is
+#: ``SELF_TRAINING_NETWORK_SHARE`` (chosen on the validation rows otherwise): with 1,000 labels,
+#: the 100 validation rows that stopped the first network early also chose its share, 0.7 to 1.0
+#: on three seeds, where 0.3 labelled the unlabelled rows best on all three (docs/semi_supervised.md).
+SELF_TRAINING_NETWORK_SHARE = 0.3
+
 #: The settings that turn :class:`RecurrentTextClassifier`'s defaults into the
 #: plain network of a Keras notebook: one direction, the final state, no
 #: bigram branch, no linear n-gram model, no dropout, no early stopping.
@@ -266,8 +272,10 @@ class RecurrentTextClassifier(BaseTextClassifier):
         probabilities with the network's in ``predict_proba``. The two make
         different mistakes, so the average beats either (``docs/accuracy.md``).
         The network's share of the average (``linear_weight_``) is chosen on
-        the validation rows (``validation_fraction``), 0.5 without them.
-        ``partial_fit`` trains the network only.
+        the validation rows (``validation_fraction``), 0.5 without them; in
+        a fit that self-trains it is 0.3, since the few validation rows that
+        stopped the first network early flattered it
+        (``docs/semi_supervised.md``). ``partial_fit`` trains the network only.
     linear_C : float, default=30.0
         Inverse regularization strength of that logistic regression.
     pretraining : {'auto', 'embeddings'} or None, default='auto'
@@ -299,8 +307,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
         prediction's confidence (``|2p - 1|`` for two classes). The new
         network validates and stops early on the same labelled validation
         rows. The linear model (``linear_ngrams``) then learns the labelled
-        rows plus the same pseudo-labelled ones, equally weighted, and its
-        share of the average is chosen again. 0 turns it off; it is
+        rows plus the same pseudo-labelled ones, with the same weights; the
+        network's share of their average is 0.3 in every round. 0 turns it off; it is
         skipped when ``warm_start`` continues a fitted net. Each round costs
         ``self_training_epochs`` passes over every row. The default is
         justified with its runs in ``docs/semi_supervised.md``.
@@ -521,7 +529,8 @@ class RecurrentTextClassifier(BaseTextClassifier):
             self._train_net(train, valid, seed, class_weight, warm, epochs=epochs, patience=patience)
             self.linear_model_, self.linear_weight_ = None, 1.0
             valid_rows = self.__dict__.pop("_valid_rows", None)
-            held_out = self._fit_linear(X, y, sample_weight, valid_rows) if self.linear_ngrams else None
+            share = SELF_TRAINING_NETWORK_SHARE if self_training else None
+            held_out = self._fit_linear(X, y, sample_weight, valid_rows, share) if self.linear_ngrams else None
             if self_training and not self._user_interrupted():
                 self._self_train(X, y, sample_weight, X_unlabelled, valid_rows, held_out, n_rounds)
         finally:
@@ -572,9 +581,9 @@ class RecurrentTextClassifier(BaseTextClassifier):
         weighted by the prediction's confidence (``|2p - 1|`` for two
         classes). It validates and stops early on the same labelled
         validation rows as the first network. The linear model then learns
-        the same rows again (``_fit_linear`` with ``pseudo``), and its share
-        of the average is chosen again. ``unlabelled`` holds the validated
-        ids of the unlabelled rows.
+        the same rows again (``_fit_linear`` with ``pseudo``); the network's
+        share of the average stays ``SELF_TRAINING_NETWORK_SHARE``.
+        ``unlabelled`` holds the validated ids of the unlabelled rows.
         """
         ids, _ = self._validate_ids(X, reset=False)
         labels = self._encoder.transform(np.asarray(y))
@@ -606,8 +615,9 @@ class RecurrentTextClassifier(BaseTextClassifier):
             self._train_net(SequenceDataset.concat([labelled, pool]), valid, (seed + r) % np.iinfo(np.int32).max,
                             class_weight, epochs=self.self_training_epochs)
             pool.y = pool.sample_weight = None
-            if self.linear_ngrams:  # after the network: its share is chosen against the new linear model
-                held_out = self._fit_linear(X, y, sample_weight, valid_rows, pseudo=(unlabelled, predicted, confidence))
+            if self.linear_ngrams:  # after the network, whose predictions valid_acc averages with the new model's
+                held_out = self._fit_linear(X, y, sample_weight, valid_rows, SELF_TRAINING_NETWORK_SHARE,
+                                            pseudo=(unlabelled, predicted, confidence))
             rounds.append(self._round_summary(r, ids, labels, valid_rows, held_out, confidence,
                                               time.perf_counter() - start))
             if self._user_interrupted():
@@ -630,13 +640,14 @@ class RecurrentTextClassifier(BaseTextClassifier):
                 row["valid_acc"] = row["net_valid_acc"]
         return row
 
-    def _fit_linear(self, X, y, sample_weight, valid, pseudo=None):
+    def _fit_linear(self, X, y, sample_weight, valid, share=None, pseudo=None):
         """Fit the linear n-gram model and choose its share of the average.
 
-        The network's weight ``w`` in ``w * net + (1 - w) * linear`` is the one
-        of 0, 0.1, ..., 1 with the least log loss on the network's validation
-        rows, for a linear model fitted without them; the final linear model
-        then learns from every labelled row. Without validation rows, w = 0.5.
+        The network's weight ``w`` in ``w * net + (1 - w) * linear`` is
+        ``share`` when given (in self-training), else the one of 0, 0.1, ..., 1
+        with the least log loss on the network's validation rows, for a linear
+        model fitted without them; the final linear model then learns from
+        every labelled row. Without validation rows, w = 0.5 (or ``share``).
         In self-training, ``pseudo`` holds the unlabelled rows' ids, their
         predicted (encoded) classes and confidences: both models also learn
         those rows, each weighted by its confidence. Returns the held-out
@@ -663,15 +674,16 @@ class RecurrentTextClassifier(BaseTextClassifier):
             return model.fit(X_rows, y_rows, n_tokens=self.n_tokens_, sample_weight=w_rows)
 
         everything = np.arange(len(labels))
-        self.linear_weight_ = 0.5
+        self.linear_weight_ = 0.5 if share is None else share
         held_out = None
         fitting = None if valid is None else np.setdiff1d(everything, valid)
         if fitting is not None and len(np.unique(labels[fitting])) == self.n_classes_:
-            held_out = linear(fitting).predict_proba(ids[valid])
-            with warnings.catch_warnings():  # the fit has warned about a thread cap once already
-                warnings.filterwarnings("ignore", message="n_threads=", category=RuntimeWarning)
-                network = self._network_proba(ids[valid])
-            self.linear_weight_ = self._blend_weight(network, held_out, labels[valid])
+            held_out = linear(fitting).predict_proba(ids[valid])  # also for self_training_history_'s valid_acc
+            if share is None:
+                with warnings.catch_warnings():  # the fit has warned about a thread cap once already
+                    warnings.filterwarnings("ignore", message="n_threads=", category=RuntimeWarning)
+                    network = self._network_proba(ids[valid])
+                self.linear_weight_ = self._blend_weight(network, held_out, labels[valid])
         self.linear_model_ = linear(everything)
         return held_out
 

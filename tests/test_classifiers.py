@@ -15,6 +15,7 @@ from skorch.callbacks import Callback
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn import _hardware
 from sklearn_rnn._config import flush_denormal_enabled
+from sklearn_rnn.classifiers import SELF_TRAINING_NETWORK_SHARE
 from sklearn_rnn.linear import NgramLogisticModel
 
 # The network alone: the linear n-gram model beside it has its own tests (test_linear.py), and on
@@ -978,30 +979,34 @@ def test_max_epochs_auto_gives_the_first_network_of_a_self_training_fit_600_step
     assert RecurrentTextClassifier()._first_network_schedule(4_500) == (9, 3)
 
 
-def test_self_training_chooses_the_linear_models_share_again():
+def test_self_training_fixes_the_networks_share_and_refits_the_linear_model():
     X, y, y_semi = _semi_supervised_data()
     clf = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, self_training_rounds=1))
     clf.fit(X, y_semi)
     rounds = clf.self_training_history_
-    assert clf.linear_weight_ == rounds.loc[1, "linear_weight"]
-    expected = clf.linear_weight_ * clf._network_proba(X) + (1 - clf.linear_weight_) * clf.linear_model_.predict_proba(X)
-    np.testing.assert_allclose(clf.predict_proba(X), expected, atol=1e-6)
-    # The linear model learns the round's rows too: the 60 labelled ones (weight 1) and the 180
-    # unlabelled ones with the first model's classes, weighted by its confidence. That first model is
-    # the fit without self-training.
+    # In a fit that self-trains, the network's share is fixed in every round; the fit without
+    # self-training (the same first network and linear model) chooses another on its validation rows.
+    assert rounds["linear_weight"].tolist() == [SELF_TRAINING_NETWORK_SHARE] * 2 == [0.3] * 2
     alone = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, self_training_rounds=0))
     alone.fit(X, y_semi)
-    teacher = alone.predict_proba(X[60:])
+    assert alone.linear_weight_ != SELF_TRAINING_NETWORK_SHARE
+    w = clf.linear_weight_
+    expected = w * clf._network_proba(X) + (1 - w) * clf.linear_model_.predict_proba(X)
+    np.testing.assert_allclose(clf.predict_proba(X), expected, atol=1e-6)
+    # The linear model learns the round's rows too: the 60 labelled ones (weight 1) and the 180
+    # unlabelled ones with the first model's classes, weighted by its confidence. That first model
+    # averages the first network and linear model (those of the fit without self-training) at share w.
+    teacher = w * alone._network_proba(X[60:]) + (1 - w) * alone.linear_model_.predict_proba(X[60:])
     expected = NgramLogisticModel(C=alone.linear_C).fit(
         X, np.concatenate([y[:60], teacher.argmax(axis=1)]), n_tokens=alone.n_tokens_,
         sample_weight=np.concatenate([np.ones(60), 2 * teacher.max(axis=1) - 1]))
     np.testing.assert_allclose(clf.linear_model_.coef_, expected.coef_, rtol=1e-4, atol=1e-5)
     assert not np.allclose(clf.linear_model_.coef_[:, :10], alone.linear_model_.coef_[:, :10], atol=1e-3)
-    # Without validation rows, nothing is measured and the share stays 0.5.
+    # Without validation rows, nothing is measured; the share is the same.
     blind = RecurrentTextClassifier(**dict(SMALL, linear_ngrams=True, pretraining=None, validation_fraction=0,
                                           self_training_rounds=1))
     rounds = blind.fit(X, y_semi).self_training_history_
-    assert rounds["valid_acc"].isna().all() and blind.linear_weight_ == 0.5
+    assert rounds["valid_acc"].isna().all() and blind.linear_weight_ == SELF_TRAINING_NETWORK_SHARE
     assert _epoch_rows(blind) == 60 + 180
 
 
