@@ -615,13 +615,16 @@ class RecurrentTextClassifier(BaseTextClassifier):
             self._train_net(SequenceDataset.concat([labelled, pool]), valid, (seed + r) % np.iinfo(np.int32).max,
                             class_weight, epochs=self.self_training_epochs)
             pool.y = pool.sample_weight = None
-            if self.linear_ngrams:  # after the network, whose predictions valid_acc averages with the new model's
+            # Interrupted (KeyboardInterrupt): the fit stops after this round, with its network's best
+            # weights and the previous round's linear model, not refit (up to a minute on IMDB).
+            interrupted = self._user_interrupted()
+            if self.linear_ngrams and not interrupted:
                 held_out = self._fit_linear(X, y, sample_weight, valid_rows, SELF_TRAINING_NETWORK_SHARE,
                                             pseudo=(unlabelled, predicted, confidence))
             rounds.append(self._round_summary(r, ids, labels, valid_rows, held_out, confidence,
                                               time.perf_counter() - start))
-            if self._user_interrupted():
-                break  # interrupted (KeyboardInterrupt): the fit stops here, with this round's best weights
+            if interrupted:
+                break
         self.self_training_history_ = pd.DataFrame(rounds).set_index("round")
 
     def _round_summary(self, r, ids, labels, valid_rows, held_out, confidence, seconds):

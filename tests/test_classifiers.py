@@ -913,6 +913,15 @@ def test_an_interrupt_ends_self_training_with_a_usable_estimator():
         clf = RecurrentTextClassifier(**params, callbacks=[stop]).fit(X, y_semi)
     assert stop.trainings == 2 and clf.self_training_history_.index.tolist() == [0, 1]
     assert np.isfinite(clf.predict_proba(X)).all()
+    # With the linear model, the interrupted round does not refit it on the pseudo-labels: it stays
+    # the labelled fit's, where a round that ends refits it.
+    linear = dict(params, linear_ngrams=True)
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf = RecurrentTextClassifier(**linear, callbacks=[InterruptTraining(2)]).fit(X, y_semi)
+    first = RecurrentTextClassifier(**dict(linear, self_training_rounds=0)).fit(X, y_semi)
+    np.testing.assert_array_equal(clf.linear_model_.coef_, first.linear_model_.coef_)
+    whole = RecurrentTextClassifier(**dict(linear, self_training_rounds=1)).fit(X, y_semi)
+    assert whole.linear_model_.coef_.shape[1] > first.linear_model_.coef_.shape[1]  # the 180 rows' n-grams
     stop = InterruptTraining(1)  # in the labelled fit: no self-training at all
     with pytest.warns(UserWarning, match="interrupted"):
         clf = RecurrentTextClassifier(**params, callbacks=[stop]).fit(X, y_semi)
