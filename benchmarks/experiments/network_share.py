@@ -20,7 +20,6 @@ import numpy as np
 
 from _harness import first_labels, semi_supervised_ids  # the script's folder is on sys.path
 from sklearn_rnn import RecurrentTextClassifier
-from sklearn_rnn.linear import NgramLogisticModel
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seeds", type=int, nargs="+", default=[0])
@@ -59,7 +58,7 @@ def round_summary(self, r, ids_, labels, valid_rows, held_out, confidence, secon
 
 
 def self_train(self, X, y_, sample_weight, unlabelled, valid_rows, held_out, n_rounds):
-    context.update(X=X, y=y_, pool=unlabelled)
+    context.update(X=X, y=y_, pool=unlabelled, valid_rows=valid_rows)
     return original_self_train(self, X, y_, sample_weight, unlabelled, valid_rows, held_out, n_rounds)
 
 
@@ -74,13 +73,12 @@ for seed in args.seeds:
     except Stop:
         continue
     out = {"seed": seed, "fit_s": round(time.perf_counter() - start, 1), "test_acc": clf.score(test_ids, test.target)}
-    labelled, _ = clf._validate_ids(context["X"], reset=False)
+    # The student is the model a further round's linear refit would learn: _fit_linear with the
+    # final model's classes and confidences as the pseudo-labels (it replaces clf.linear_model_).
     pool = context["pool"]
     proba = clf._combine_proba(pool, clf._network_proba(pool))
-    both = np.zeros((len(labelled) + len(pool), max(labelled.shape[1], pool.shape[1])), dtype=labelled.dtype)
-    both[:len(labelled), :labelled.shape[1]], both[len(labelled):, :pool.shape[1]] = labelled, pool
-    student = NgramLogisticModel(C=clf.linear_C).fit(
-        both, np.concatenate([clf._encoder.transform(context["y"]), proba.argmax(1)]), n_tokens=clf.n_tokens_,
-        sample_weight=np.concatenate([np.ones(len(labelled)), 2 * proba.max(1) - 1]))
+    clf._fit_linear(context["X"], context["y"], None, context["valid_rows"], clf.linear_weight_,
+                    pseudo=(pool, proba.argmax(1), 2 * proba.max(1) - 1))
+    student = clf.linear_model_
     out["student_alone"] = float((student.predict_proba(test_ids).argmax(1) == test.target).mean())
     print(json.dumps(out), flush=True)
