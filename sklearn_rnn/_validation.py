@@ -16,8 +16,8 @@ import numpy as np
 
 from .modules._sizes import as_sizes
 
-__all__ = ["InvalidParameterError", "Interval", "Options", "ParameterCheckMixin", "Sizes", "Subclass",
-           "check_keywords", "validate_parameters"]
+__all__ = ["HasMethods", "InvalidParameterError", "Interval", "Options", "ParameterCheckMixin", "Sizes",
+           "Subclass", "check_keywords", "validate_parameters"]
 
 
 class InvalidParameterError(ValueError, TypeError):
@@ -133,6 +133,26 @@ class Subclass:
         return self.description
 
 
+class HasMethods:
+    """An object with every method of ``methods`` (an estimator a meta-estimator wraps, say).
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> HasMethods(["fit", "predict_proba"]).is_satisfied_by(LogisticRegression())
+    True
+    """
+
+    def __init__(self, methods):
+        self.methods = list(methods)
+
+    def is_satisfied_by(self, value):
+        return not isinstance(value, type) and all(callable(getattr(value, m, None)) for m in self.methods)
+
+    def __str__(self):
+        return f"an object implementing {', '.join(repr(m) for m in self.methods)}"
+
+
 class _Predicate:
     def __init__(self, test, description):
         self.test, self.description = test, description
@@ -167,7 +187,8 @@ def _constraint(spec):
 
 
 def validate_parameters(estimator):
-    """Check every parameter of ``estimator`` against its ``_parameter_constraints``.
+    """Check every parameter of ``estimator`` against its ``_parameter_constraints``, and those of
+    the estimators it holds as parameters (the parts of a meta-estimator), before anything runs.
 
     Parameters
     ----------
@@ -201,6 +222,9 @@ def validate_parameters(estimator):
         raise InvalidParameterError(
             f"The {name!r} parameter of {type(estimator).__name__} must be {allowed}. Got {value!r} instead."
         )
+    for value in params.values():
+        if hasattr(value, "_parameter_constraints") and hasattr(value, "get_params") and not isinstance(value, type):
+            validate_parameters(value)
 
 
 # ------------------------------------------------------------ unknown names
@@ -278,11 +302,17 @@ def check_keywords(init):
 
 
 class ParameterCheckMixin:
-    """``set_params`` that names the parameter meant when it gets an unknown one."""
+    """``set_params`` that names the parameter meant when it gets an unknown one.
+
+    ``name__key`` reaches the parameter ``key`` of the estimator held in
+    ``name`` (a meta-estimator's part), as in scikit-learn.
+    """
 
     def set_params(self, **params):
         valid = self._get_param_names()
         for key in params:
-            if key not in valid:
+            head = key.split("__", 1)[0]
+            nested = "__" in key and head in valid and hasattr(getattr(self, head, None), "set_params")
+            if key not in valid and not nested:
                 raise InvalidParameterError(unknown_parameter_message(type(self), key, valid))
         return super().set_params(**params)

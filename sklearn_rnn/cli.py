@@ -26,8 +26,9 @@ __all__ = ["main", "main_exit"]
 
 MODEL_FILE = "model.safetensors"
 SUMMARY_FILE = "training.json"
+#: ``--model`` names: the final step of the pipeline each one builds.
 MODELS = {"recurrent": "RecurrentTextClassifier", "feedforward": "FeedForwardTextClassifier",
-          "conv": "ConvTextClassifier"}
+          "conv": "ConvTextClassifier", "linear": "NgramLogisticClassifier", "blend": "BlendedTextClassifier"}
 DEMO_SENTENCES = ("A moving, beautifully acted film; I loved every minute of it.",
                   "Dull, predictable and far too long. A waste of two hours.")
 
@@ -71,30 +72,51 @@ def parse_params(pairs):
     return params
 
 
+def _final_step(model):
+    """A new final step of ``model``: a blend composes a recurrent network and the linear model."""
+    import sklearn_rnn
+
+    if model == "blend":
+        return sklearn_rnn.BlendedTextClassifier(network=sklearn_rnn.RecurrentTextClassifier(),
+                                                 linear=sklearn_rnn.NgramLogisticClassifier())
+    return getattr(sklearn_rnn, MODELS[model])()
+
+
+def _step_names(estimator):
+    """Each settable name of ``estimator`` (its own, then its parts' without their prefix) -> its full name."""
+    names = {}
+    for full in estimator.get_params(deep=True):
+        names.setdefault(full.rsplit("__", 1)[-1], full)
+    names.update({name: name for name in estimator.get_params(deep=False)})
+    return names
+
+
 def build_pipeline(model="recurrent", params=None):
     """The pipeline of ``model`` with ``params`` given to the step that has each.
 
-    A parameter named in neither step raises the same error as the Python
-    API, naming the parameter probably meant.
+    A name of the final step's parts (``cell`` of a blend's network, say) may
+    be given without its prefix; ``network__cell`` works too. A parameter
+    named nowhere raises the same error as the Python API, naming the
+    parameter probably meant.
     """
     import sklearn_rnn
     from sklearn.pipeline import make_pipeline
 
     from ._validation import InvalidParameterError, unknown_parameter_message
 
-    classifier = getattr(sklearn_rnn, MODELS[model])
+    final = _final_step(model)
     vectorizer_names = set(sklearn_rnn.SequenceVectorizer._get_param_names())
-    classifier_names = set(classifier._get_param_names())
+    final_names = _step_names(final)
     vec, clf = {}, {}
     for name, value in (params or {}).items():
-        if name in classifier_names:
-            clf[name] = value
+        if name in final_names or name in final.get_params(deep=True):
+            clf[final_names.get(name, name)] = value
         elif name in vectorizer_names:
             vec[name] = value
         else:
             raise InvalidParameterError(unknown_parameter_message(
-                classifier, name, sorted(vectorizer_names | classifier_names)))
-    return make_pipeline(sklearn_rnn.SequenceVectorizer(**vec), classifier(**clf))
+                type(final), name, sorted(vectorizer_names | set(final_names))))
+    return make_pipeline(sklearn_rnn.SequenceVectorizer(**vec), final.set_params(**clf))
 
 
 # ----------------------------------------------------------------------- data
@@ -295,10 +317,10 @@ def _grid(path, model):
             if "__" in name:
                 out[name] = values
                 continue
-            step = next((s for s, est in model.steps if name in est.get_params(deep=False)), None)
+            step = next((s for s, est in reversed(model.steps) if name in _step_names(est)), None)
             if step is None:
                 build_pipeline(_model_kind(model), {name: values[0]})  # raises the helpful error
-            out[f"{step}__{name}"] = values
+            out[f"{step}__{_step_names(model.named_steps[step])[name]}"] = values
         resolved.append(out)
     return resolved
 

@@ -8,9 +8,9 @@ import torch
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseTextClassifier
 from ._config import runtime
-from .modules.recurrent import RecurrentClassifierNet
+from .classifiers import BaseTextClassifier
+from .modules.recurrent import RecurrentNet
 from .text import OOV_ID, PAD_ID, SequenceVectorizer
 from .training import left_align
 
@@ -86,13 +86,15 @@ def explain(pipeline, texts, *, method="auto", batch_size=256):
     ----------
     pipeline : Pipeline
         A fitted Pipeline of a :class:`~sklearn_rnn.SequenceVectorizer` and a
-        classifier of this package.
+        classifier with ``predict_proba`` (a network, a blend, the linear
+        n-gram model...).
     texts : list of str
         The documents to explain.
     method : {'auto', 'attention', 'occlusion'}, default='auto'
         ``'attention'`` reads the attention weights of a
         ``RecurrentTextClassifier(pooling='attention')`` (they sum to 1 over
-        a document). Over a unidirectional LSTM they often point at the
+        a document); only a network that makes the predictions alone has
+        them, so a blend is explained by occlusion. Over a unidirectional LSTM they often point at the
         tokens after a deciding word, where its evidence has accumulated;
         bidirectional models put them on the word itself. ``'occlusion'`` drops each token in turn and records
         how much the log-probability of the predicted class falls (positive:
@@ -122,18 +124,18 @@ def explain(pipeline, texts, *, method="auto", batch_size=256):
     >>> explanation.sort_values("weight").iloc[-1]["token"]
     'great'
     """
-    if not (isinstance(pipeline, Pipeline) and isinstance(pipeline[-1], BaseTextClassifier)
+    if not (isinstance(pipeline, Pipeline) and len(pipeline) >= 2 and hasattr(pipeline[-1], "predict_proba")
             and isinstance(pipeline[-2], SequenceVectorizer)):
         raise TypeError("explain needs a fitted Pipeline whose last two steps are a SequenceVectorizer and a "
-                        "classifier of sklearn_rnn.")
+                        "classifier with predict_proba.")
     if isinstance(texts, str):
         raise ValueError("texts must be a list of documents, got a single str. Wrap it in a list: [text].")
     if method not in ("auto", "attention", "occlusion"):
         raise ValueError(f"method must be 'auto', 'attention' or 'occlusion', got {method!r}.")
     clf = pipeline[-1]
-    check_is_fitted(clf, "net_")
-    module = clf.net_.module_
-    has_attention = isinstance(module, RecurrentClassifierNet) and module.pooling.mode == "attention"
+    check_is_fitted(clf)
+    module = clf.net_.module_ if isinstance(clf, BaseTextClassifier) and not clf.multilabel_ else None
+    has_attention = isinstance(module, RecurrentNet) and module.pooling.mode == "attention"
     if method == "attention" and not has_attention:
         raise ValueError("method='attention' needs RecurrentTextClassifier(pooling='attention').")
     method = "attention" if method == "auto" and has_attention else "occlusion" if method == "auto" else method

@@ -1,22 +1,37 @@
-"""The linear n-gram model that :class:`~sklearn_rnn.RecurrentTextClassifier` averages with its network.
+"""A linear n-gram classifier on token ids: TF-IDF unigrams and hashed bigrams, logistic regression.
 
-A logistic regression on TF-IDF-weighted unigrams and hashed bigrams of the
-same token ids the network reads. Recurrent nets and n-gram linear models make
-different mistakes on reviews, so the average of their probabilities beats
-either (Mesnil et al. 2014 ensembled an RNN language model with NBSVM on
-IMDB). ``docs/accuracy.md`` has the experiments.
+:class:`NgramLogisticClassifier` reads the same token ids as the networks, so
+it goes in the same pipeline after a :class:`~sklearn_rnn.SequenceVectorizer`,
+alone or beside a network in :class:`~sklearn_rnn.BlendedTextClassifier`,
+scikit-learn's ``VotingClassifier`` or ``StackingClassifier``. Recurrent nets
+and n-gram linear models make different mistakes on reviews, so the average
+of their probabilities can beat either (Mesnil et al. 2014 ensembled an RNN
+language model with NBSVM on IMDB); ``docs/accuracy.md`` has the runs.
 """
+
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["BIGRAM_BUCKETS", "NgramLogisticModel", "ngram_counts"]
+from ._inputs import n_rows as count_rows
+from ._inputs import IdSpaceMixin, check_labels, check_sample_weight, check_weighted_classes
+from ._registry import register
+from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
+from .modules.ngram import HASH_PRIME
+
+__all__ = ["BIGRAM_BUCKETS", "CHUNK_ROWS", "NgramLogisticClassifier", "ngram_counts"]
 
 #: Hash buckets of the bigrams (2**20, as scikit-learn's HashingVectorizer).
 BIGRAM_BUCKETS = 2 ** 20
-_PRIME = 1_000_003
+#: Rows whose counts and TF-IDF features are built at a time: the features of every row at once
+#: would take about 14 kB per review of 230 tokens beside the counts they are made from.
+CHUNK_ROWS = 8192
 
 
 def ngram_counts(X, n_tokens, buckets=BIGRAM_BUCKETS, chunk_size=4096):
@@ -30,7 +45,8 @@ def ngram_counts(X, n_tokens, buckets=BIGRAM_BUCKETS, chunk_size=4096):
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_positions)
-        Non-negative token ids; ids from ``n_tokens`` up count as the OOV id 1.
+        Non-negative token ids below ``n_tokens`` (the estimators check this
+        before counting; a larger id is counted as the OOV id 1).
     n_tokens : int
         Size of the id space.
     buckets : int, default=BIGRAM_BUCKETS
@@ -53,7 +69,7 @@ def ngram_counts(X, n_tokens, buckets=BIGRAM_BUCKETS, chunk_size=4096):
     blocks = []
     for start in range(0, X.shape[0], chunk_size):
         ids = np.asarray(X[start:start + chunk_size])
-        ids = np.where(ids < n_tokens, ids, 1)  # ids beyond the id space read as OOV, as in the network
+        ids = np.where(ids < n_tokens, ids, 1)
         real = ids != 0
         lengths = real.sum(axis=1)
         # Left-align: a stable sort on "is padding" moves the real ids first, in order.
@@ -61,7 +77,7 @@ def ngram_counts(X, n_tokens, buckets=BIGRAM_BUCKETS, chunk_size=4096):
         positions = np.arange(ids.shape[1])
         uni = positions[None, :] < lengths[:, None]
         pair = positions[None, :-1] + 1 < lengths[:, None]
-        bigrams = n_tokens + (aligned[:, :-1] * _PRIME + aligned[:, 1:]) % buckets
+        bigrams = n_tokens + (aligned[:, :-1] * HASH_PRIME + aligned[:, 1:]) % buckets
         rows = np.concatenate([np.nonzero(uni)[0], np.nonzero(pair)[0]])
         cols = np.concatenate([aligned[uni], bigrams[pair]])
         blocks.append(sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
@@ -71,28 +87,41 @@ def ngram_counts(X, n_tokens, buckets=BIGRAM_BUCKETS, chunk_size=4096):
     return counts
 
 
-class NgramLogisticModel:
+@register
+class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin, BaseEstimator):
     """Logistic regression on TF-IDF-weighted unigrams and hashed bigrams of token ids.
 
     The weighting is scikit-learn's ``TfidfTransformer(sublinear_tf=True)``:
     ``1 + log(count)`` times the smoothed inverse document frequency, rows
     scaled to unit L2 norm. The classifier is
-    :class:`~sklearn.linear_model.LogisticRegression`. The fitted state is
-    three arrays, so the safe model format keeps it without pickle.
+    :class:`~sklearn.linear_model.LogisticRegression`. It takes the ids of a
+    :class:`~sklearn_rnn.SequenceVectorizer`, so it is the TF-IDF baseline
+    inside the same pipeline as the networks; its fitted state is a few
+    arrays, which the safe model format keeps without pickle.
 
     Parameters
     ----------
     C : float, default=30.0
         Inverse regularization strength of the logistic regression.
-    class_weight : dict, 'balanced' or None, default=None
-        As in :class:`~sklearn.linear_model.LogisticRegression`.
+    class_weight : 'balanced', dict or None, default=None
+        Weights of the classes (a dict is keyed by label), as in
+        :class:`~sklearn.linear_model.LogisticRegression`.
     buckets : int, default=BIGRAM_BUCKETS
-        Hash buckets of the bigrams.
+        Hash buckets of the bigrams (2**20).
+    max_iter : int, default=1000
+        Iterations of the solver.
 
     Attributes
     ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels seen in ``fit``.
     n_tokens_ : int
-        Size of the id space.
+        Size of the id space (the vectorizer's, or the largest id plus 1).
+    vocabulary_fingerprint_ : str or None
+        Fingerprint of the vocabulary of the ids of the fit (None for ids of
+        unknown origin); ids of another vocabulary are refused.
+    n_features_in_ : int
+        Number of columns of ``X``.
     columns_ : ndarray of shape (n_columns,), int64
         The n-gram columns seen in ``fit``, sorted; the model keeps weights
         for those only (a column never seen gets weight 0 under L2 anyway),
@@ -105,31 +134,98 @@ class NgramLogisticModel:
     coef_ : ndarray of shape (1 or n_classes, n_columns), float32
         Weights (one row for two classes).
     intercept_ : ndarray of shape (1 or n_classes,), float32
+    n_iter_ : ndarray of shape (1,)
+        Iterations the solver ran.
 
     Examples
     --------
-    >>> rng = np.random.RandomState(0)
-    >>> X = rng.randint(2, 30, size=(80, 10))
-    >>> y = (X == 5).any(axis=1).astype(int)
-    >>> model = NgramLogisticModel().fit(X, y, n_tokens=30)
-    >>> model.predict_proba(X).shape
-    (80, 2)
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn_rnn import NgramLogisticClassifier, SequenceVectorizer
+    >>> docs = ["a great movie", "an awful movie", "great acting", "awful plot"] * 5
+    >>> model = make_pipeline(SequenceVectorizer(), NgramLogisticClassifier()).fit(docs, [1, 0, 1, 0] * 5)
+    >>> model.predict(["great", "awful"]).tolist()
+    [1, 0]
     """
 
-    def __init__(self, C=30.0, class_weight=None, buckets=BIGRAM_BUCKETS):
+    _parameter_constraints = {
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "class_weight": [Options({"balanced"}), "dict", None],
+        "buckets": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    @check_keywords
+    def __init__(self, *, C=30.0, class_weight=None, buckets=BIGRAM_BUCKETS, max_iter=1000):
         self.C = C
         self.class_weight = class_weight
         self.buckets = buckets
+        self.max_iter = max_iter
 
-    def _feature_blocks(self, X, chunk_size=8192):
-        """The TF-IDF features of ``X``, ``chunk_size`` rows at a time: those of every row at once
-        would take about 14 kB per review of 230 tokens beside the counts they are made from."""
-        for start in range(0, X.shape[0], chunk_size):
-            yield self._weigh(ngram_counts(X[start:start + chunk_size], self.n_tokens_, self.buckets))
+    def fit(self, X, y, sample_weight=None):
+        """Fit on token ids ``X`` and labels ``y``.
 
-    def _features(self, X, chunk_size=8192):
-        """The TF-IDF features of every row of ``X``, a CSR matrix."""
-        blocks = list(self._feature_blocks(X, chunk_size))
+        The counts and features are made ``CHUNK_ROWS`` rows at a time; only
+        the weighted features of every row are held at once.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids from :class:`~sklearn_rnn.SequenceVectorizer`.
+        y : array-like of shape (n_samples,)
+            Labels of any type.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        validate_parameters(self)
+        n_rows = count_rows(X)
+        sample_weight = check_sample_weight(sample_weight, n_rows)
+        labels = check_labels(y, n_rows)
+        encoder = LabelEncoder().fit(labels)
+        classes = encoder.classes_
+        if len(classes) < 2:
+            raise ValueError(f"{type(self).__name__} needs at least 2 classes in y, got 1 class: {classes.tolist()}.")
+        encoded = encoder.transform(labels)
+        check_weighted_classes(encoded, sample_weight, classes, type(self).__name__)
+        ids, space = self._validate_ids(X, reset=True)
+        self.classes_ = classes
+        self._fit_id_space(ids, space)
+        df = np.zeros(self.n_tokens_ + self.buckets, dtype=np.int64)  # documents per column
+        for start in range(0, n_rows, CHUNK_ROWS):
+            df += np.bincount(ngram_counts(ids[start:start + CHUNK_ROWS], self.n_tokens_, self.buckets).indices,
+                              minlength=len(df))
+        self.columns_ = np.flatnonzero(df).astype(np.int64)
+        self.idf_ = (np.log((1.0 + n_rows) / (1.0 + df[self.columns_])) + 1.0).astype(np.float32)
+        self.unseen_idf_ = float(np.log(1.0 + n_rows) + 1.0)
+        model = LogisticRegression(C=self.C, class_weight=self._encoded_class_weight(), max_iter=self.max_iter)
+        model.fit(self._features(ids), encoded, sample_weight=sample_weight)
+        self.coef_ = model.coef_.astype(np.float32)
+        self.intercept_ = model.intercept_.astype(np.float32)
+        self.n_iter_ = model.n_iter_
+        return self
+
+    def _encoded_class_weight(self):
+        """``class_weight`` keyed by encoded class, as the inner LogisticRegression needs."""
+        if not isinstance(self.class_weight, dict):
+            return self.class_weight
+        unknown = set(self.class_weight) - set(self.classes_.tolist())
+        if unknown:
+            raise ValueError(f"class_weight names labels {sorted(unknown, key=str)} that are not in y; "
+                             f"the classes are {self.classes_.tolist()}.")
+        return {i: float(self.class_weight.get(c, 1.0)) for i, c in enumerate(self.classes_.tolist())}
+
+    def _feature_blocks(self, ids):
+        """The TF-IDF features of ``ids``, ``CHUNK_ROWS`` rows at a time."""
+        for start in range(0, ids.shape[0], CHUNK_ROWS):
+            yield self._weigh(ngram_counts(ids[start:start + CHUNK_ROWS], self.n_tokens_, self.buckets))
+
+    def _features(self, ids):
+        """The TF-IDF features of every row of ``ids``, a CSR matrix."""
+        blocks = list(self._feature_blocks(ids))
         return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, len(self.columns_)), dtype=np.float32)
 
     def _weigh(self, counts):
@@ -150,46 +246,89 @@ class NgramLogisticModel:
         norms[norms == 0] = 1.0
         return sp.diags((1.0 / norms).astype(np.float32)) @ features
 
-    def fit(self, X, y, n_tokens, sample_weight=None, chunk_size=8192):
-        """Fit on ids ``X`` below ``n_tokens`` and encoded labels ``y`` (0 .. n_classes - 1).
+    def decision_function(self, X):
+        """The logistic regression's scores, ``CHUNK_ROWS`` rows at a time.
 
-        The counts and features are made ``chunk_size`` rows at a time; only
-        the weighted features of every row are held at once.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, the score of ``classes_[1]``.
         """
-        self.n_tokens_ = int(n_tokens)
-        n_rows = X.shape[0]
-        df = np.zeros(self.n_tokens_ + self.buckets, dtype=np.int64)  # documents per column
-        for start in range(0, n_rows, chunk_size):
-            df += np.bincount(ngram_counts(X[start:start + chunk_size], self.n_tokens_, self.buckets).indices,
-                              minlength=len(df))
-        self.columns_ = np.flatnonzero(df).astype(np.int64)
-        self.idf_ = (np.log((1.0 + n_rows) / (1.0 + df[self.columns_])) + 1.0).astype(np.float32)
-        self.unseen_idf_ = float(np.log(1.0 + n_rows) + 1.0)
-        model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000)
-        model.fit(self._features(X, chunk_size), y, sample_weight=sample_weight)
-        self.coef_ = model.coef_.astype(np.float32)
-        self.intercept_ = model.intercept_.astype(np.float32)
-        return self
-
-    def predict_proba(self, X, chunk_size=8192):
-        """Probabilities of the encoded classes, shape (n_samples, n_classes).
-
-        The features of ``chunk_size`` rows are built at a time.
-        """
-        scores = np.concatenate([block @ self.coef_.T for block in self._feature_blocks(X, chunk_size)] or
+        check_is_fitted(self, "coef_")
+        ids, _ = self._validate_ids(X, reset=False)
+        self._check_id_space(ids)
+        scores = np.concatenate([block @ self.coef_.T for block in self._feature_blocks(ids)] or
                                 [np.zeros((0, self.coef_.shape[0]), np.float32)]) + self.intercept_
-        if self.coef_.shape[0] == 1:
-            positive = expit(scores[:, 0])
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict_proba(self, X):
+        """Class probabilities; columns follow ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        scores = self.decision_function(X).astype(np.float64)
+        if scores.ndim == 1:
+            positive = expit(scores)
             return np.column_stack([1.0 - positive, positive])
         return softmax(scores, axis=1)
 
-    @classmethod
-    def from_arrays(cls, n_tokens, unseen_idf, columns, idf, coef, intercept, C, class_weight=None,
-                    buckets=BIGRAM_BUCKETS):
-        """Rebuild a fitted model from its arrays (the safe model format)."""
-        model = cls(C=C, class_weight=class_weight, buckets=buckets)
-        model.n_tokens_ = int(n_tokens)
-        model.unseen_idf_ = float(unseen_idf)
-        model.columns_ = np.asarray(columns, dtype=np.int64)
-        model.idf_, model.coef_, model.intercept_ = (np.asarray(a, dtype=np.float32) for a in (idf, coef, intercept))
-        return model
+    def predict(self, X):
+        """Predicted labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True
+        tags.input_tags.categorical = True  # token ids
+        return tags
+
+    # ------------------------------------------------------------ persistence
+    def _fitted_state(self, writer, where):
+        if not hasattr(self, "coef_"):
+            return None
+        state = {"classes_": writer.labels(self.classes_, f"{where}.classes_"), "n_tokens_": int(self.n_tokens_),
+                 "vocabulary_fingerprint_": self.vocabulary_fingerprint_,
+                 "n_features_in_": int(self.n_features_in_), "unseen_idf_": float(self.unseen_idf_),
+                 "n_iter_": [int(n) for n in np.ravel(self.n_iter_)]}
+        for name in ("columns_", "idf_", "coef_", "intercept_"):
+            state[name] = writer.tensor(f"{where}:{name}", getattr(self, name))
+        if hasattr(self, "feature_names_in_"):
+            state["feature_names_in_"] = [str(name) for name in self.feature_names_in_]
+        return state
+
+    def _restore_fitted_state(self, state, reader, where):
+        self.classes_ = reader.labels(state["classes_"])
+        self.n_tokens_ = int(state["n_tokens_"])
+        fingerprint = state.get("vocabulary_fingerprint_")
+        self.vocabulary_fingerprint_ = None if fingerprint is None else str(fingerprint)
+        self.n_features_in_ = int(state["n_features_in_"])
+        self.unseen_idf_ = float(state["unseen_idf_"])
+        self.n_iter_ = np.asarray(state.get("n_iter_", [0]), dtype=np.int32)
+        self.columns_ = reader.tensor(state["columns_"]).numpy().astype(np.int64)
+        self.idf_, self.coef_, self.intercept_ = (reader.tensor(state[name]).numpy().astype(np.float32)
+                                                  for name in ("idf_", "coef_", "intercept_"))
+        if "feature_names_in_" in state:
+            self.feature_names_in_ = np.asarray(state["feature_names_in_"], dtype=object)

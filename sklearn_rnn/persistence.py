@@ -1,13 +1,18 @@
 """Safe persistence: weights as safetensors, everything else as JSON, no pickle.
 
-A model file is one safetensors file. Its tensors are the network's weights
-(and any array parameter, such as ``embedding_weights``); its header carries
-one JSON document with the estimator's class, parameters, fitted state,
-vocabulary and classes, the versions that wrote it, and a checksum of the
-tensors. :func:`load` rebuilds the objects from that description, looking up
-classes in a fixed table of this package's estimators: nothing is unpickled
-and no name from the file is imported, so a file from a stranger cannot run
-code.
+A model file is one safetensors file. Its tensors are the weights (and any
+array parameter, such as ``embedding_weights``); its header carries one JSON
+document with the object's class, parameters and fitted state, the versions
+that wrote it, and a SHA-256 checksum over that document and every tensor, so
+that an edit anywhere in the file is refused. :func:`load` rebuilds the
+objects from the description, looking classes up in the table of
+:mod:`sklearn_rnn._registry` and nowhere else: nothing is unpickled and no
+name from the file is imported, so a file from a stranger cannot run code.
+
+This module knows the format only. Each estimator writes and reads its own
+fitted state through two methods, ``_fitted_state(writer, where)`` (a JSON
+document, tensors referenced through ``writer.tensor``) and
+``_restore_fitted_state(state, reader, where)``.
 """
 
 import hashlib
@@ -15,35 +20,38 @@ import json
 import numbers
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
+from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import LabelEncoder
-from skorch.history import History
 
-from .classifiers import ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
-from .linear import NgramLogisticModel
-from .text import SequenceVectorizer, vocabulary_fingerprint
+from ._legacy import upgrade_v1
+from ._registry import registered
 
-__all__ = ["FORMAT_VERSION", "ModelFormatError", "check_savable", "load", "save"]
+__all__ = ["FORMAT_VERSION", "ModelFormatError", "check_savable", "checksum", "load", "save"]
 
-FORMAT_VERSION = 1
+#: The version this package writes. Version 1 (round 2: one RecurrentTextClassifier held the
+#: linear model and self-training) is still read, upgraded to the estimators of today.
+FORMAT_VERSION = 2
 _FORMAT = "sklearn_rnn"
 _HEADER_KEY = "sklearn_rnn"
-_CLASSIFIERS = {cls.__name__: cls for cls in (RecurrentTextClassifier, FeedForwardTextClassifier, ConvTextClassifier)}
-_CLASSES = {**_CLASSIFIERS, "SequenceVectorizer": SequenceVectorizer, "Pipeline": Pipeline}
 _JOBLIB_HINT = ("Save it with joblib.dump instead; joblib files run code when loaded, so load only "
                 "those you trust.")
 
 
 class ModelFormatError(ValueError):
-    """A model file that :func:`load` cannot read: wrong format or version,
-    damaged weights, or a description that names something outside the package."""
+    """A model file that :func:`load` cannot read: wrong format or version, damaged or edited
+    content, a description that names something outside the package, or an object of another
+    kind than the caller expected."""
+
+
+def _classes():
+    return {**registered(), "Pipeline": Pipeline}
 
 
 class _Writer:
@@ -53,8 +61,20 @@ class _Writer:
         self.tensors = {}
 
     def tensor(self, key, value):
-        self.tensors[key] = torch.as_tensor(value).detach().cpu().contiguous()
+        """Store ``value`` (array or tensor) under ``key``; returns the JSON reference to it."""
+        if key in self.tensors:
+            raise RuntimeError(f"two tensors of one file are named {key!r}")
+        self.tensors[key] = torch.as_tensor(np.asarray(value) if not torch.is_tensor(value) else value
+                                            ).detach().cpu().contiguous()
         return {"tensor": key}
+
+    def labels(self, values, where):
+        """JSON for an array of labels (class names), keeping their dtype."""
+        values = np.asarray(values)
+        plain = values.tolist()
+        if values.dtype.kind == "O" and not all(isinstance(v, (str, bool, numbers.Integral)) for v in plain):
+            raise TypeError(f"{where} holds labels of a type JSON cannot keep. {_JOBLIB_HINT}")
+        return {"values": plain, "dtype": values.dtype.str}
 
     def encode(self, value, where):
         """JSON for a parameter value; ``where`` names it in errors."""
@@ -83,8 +103,38 @@ class _Writer:
             return {"optimizer": value.__name__}
         if isinstance(value, type) and issubclass(value, np.integer):
             return {"dtype": np.dtype(value).name}
+        if isinstance(value, BaseEstimator):
+            return {"estimator": self.describe(value, where)}
         raise TypeError(f"{where}={value!r} cannot be saved in the safe format: only numbers, strings, "
-                        f"lists, dicts, arrays and torch.optim classes can. {_JOBLIB_HINT}")
+                        f"lists, dicts, arrays, torch.optim classes and this package's estimators can. "
+                        f"{_JOBLIB_HINT}")
+
+    def describe(self, obj, where):
+        """The description of an estimator or Pipeline of this package (fitted state included)."""
+        cls = type(obj)
+        if _classes().get(cls.__name__) is not cls:
+            raise TypeError(f"{where} is a {cls.__module__}.{cls.__name__}; the safe format holds only "
+                            f"{sorted(_classes())} (Pipelines of them included). {_JOBLIB_HINT}")
+        if cls is Pipeline:
+            return self._describe_pipeline(obj, where)
+        params = {name: self.encode(value, f"{where}.{name}") for name, value in obj.get_params(deep=False).items()}
+        out = {"class": cls.__name__, "params": params}
+        state = obj._fitted_state(self, where)
+        if state is not None:
+            out["fitted"] = state
+        return out
+
+    def _describe_pipeline(self, pipe, where):
+        params = pipe.get_params(deep=False)
+        extra = {k: v for k, v in params.items() if k not in ("steps", "verbose") and v is not None}
+        if extra:
+            raise TypeError(f"{where} has settings {sorted(extra)} that the safe format does not keep. {_JOBLIB_HINT}")
+        steps = []
+        for name, step in pipe.steps:
+            if step is None or step == "passthrough":
+                raise TypeError(f"{where} step {name!r} is {step!r}; the safe format keeps estimator steps only.")
+            steps.append([name, self.describe(step, f"{where}[{name!r}]")])
+        return {"class": "Pipeline", "steps": steps, "verbose": bool(pipe.verbose)}
 
 
 class _Reader:
@@ -94,22 +144,27 @@ class _Reader:
         self.handle, self.keys = handle, keys
 
     def tensor(self, ref):
-        key = ref["tensor"]
+        """The tensor a ``{"tensor": key}`` reference names."""
+        key = ref["tensor"] if isinstance(ref, dict) else None
         if key not in self.keys:
             raise ModelFormatError(f"the description names a tensor {key!r} that the file does not hold.")
         return self.handle.get_tensor(key)
 
-    def decode(self, value):
+    def labels(self, state):
+        """The label array :meth:`_Writer.labels` described."""
+        return np.asarray(state["values"], dtype=np.dtype(state["dtype"]))
+
+    def decode(self, value, where):
         if isinstance(value, list):
-            return [self.decode(v) for v in value]
+            return [self.decode(v, where) for v in value]
         if not isinstance(value, dict):
             return value
         if set(value) == {"tuple"}:
-            return tuple(self.decode(v) for v in value["tuple"])
+            return tuple(self.decode(v, where) for v in value["tuple"])
         if set(value) == {"set"}:
-            return set(self.decode(v) for v in value["set"])
+            return set(self.decode(v, where) for v in value["set"])
         if set(value) == {"dict"}:
-            return {self.decode(k): self.decode(v) for k, v in value["dict"]}
+            return {self.decode(k, where): self.decode(v, where) for k, v in value["dict"]}
         if set(value) == {"tensor"}:
             return self.tensor(value).numpy()
         if set(value) == {"optimizer"}:
@@ -122,87 +177,79 @@ class _Reader:
             if dtype.kind not in "iu":
                 raise ModelFormatError(f"dtype {value['dtype']!r} is not an integer type.")
             return dtype.type
+        if set(value) == {"estimator"}:
+            return self.build(value["estimator"], where)
         raise ModelFormatError(f"unknown value in the description: {value!r}.")
+
+    def build(self, description, where):
+        """The object a description names, fitted when the description holds its fitted state."""
+        if not isinstance(description, dict) or not isinstance(description.get("class"), str):
+            raise ModelFormatError(f"{where}: the description is not an object with a 'class'.")
+        name = description["class"]
+        cls = _classes().get(name)
+        if cls is None:
+            raise ModelFormatError(f"{where} names the class {name!r}, which is not one of this package's "
+                                   f"{sorted(_classes())}; it is not imported.")
+        if cls is Pipeline:
+            steps = [(str(step_name), self.build(step, f"{where}[{step_name!r}]"))
+                     for step_name, step in description.get("steps", [])]
+            return Pipeline(steps, verbose=bool(description.get("verbose", False)))
+        params = {key: self.decode(value, f"{where}.{key}") for key, value in description.get("params", {}).items()}
+        try:
+            obj = cls(**params)
+        except TypeError as exc:
+            raise ModelFormatError(f"{where}: {exc}") from None
+        if description.get("fitted") is not None:
+            obj._restore_fitted_state(description["fitted"], self, where)
+        return obj
+
+
+# --------------------------------------------------------------- checksum
+def _tensor_bytes(tensor):
+    return (tensor.view(torch.int16) if tensor.dtype == torch.bfloat16 else tensor).numpy().tobytes()
+
+
+def checksum(header, tensors):
+    """The SHA-256 a file's header holds: over the header (every key but ``sha256``, as canonical JSON,
+    keys sorted) and every tensor, by name.
+
+    Parameters
+    ----------
+    header : dict
+        The file's JSON header (``format``, ``format_version``, ``object``...).
+    tensors : dict of str to torch.Tensor
+        The file's tensors.
+
+    Returns
+    -------
+    digest : str
+        Hex digest; :func:`load` refuses a file whose header holds another.
+
+    Examples
+    --------
+    >>> import torch
+    >>> checksum({"a": 1}, {"w": torch.zeros(2)}) == checksum({"a": 1}, {"w": torch.ones(2)})
+    False
+    """
+    digest = hashlib.sha256()
+    body = {key: value for key, value in header.items() if key != "sha256"}
+    digest.update(json.dumps(body, sort_keys=True, separators=(",", ":")).encode())
+    for key in sorted(tensors):
+        digest.update(b"\x00" + key.encode() + b"\x00")
+        digest.update(_tensor_bytes(tensors[key]))
+    return digest.hexdigest()
+
+
+def _weightschecksum(tensors):
+    """Format version 1's checksum: the tensors only."""
+    digest = hashlib.sha256()
+    for key in sorted(tensors):
+        digest.update(key.encode())
+        digest.update(_tensor_bytes(tensors[key]))
+    return digest.hexdigest()
 
 
 # ------------------------------------------------------------------- writing
-def _describe(obj, writer, where):
-    cls = type(obj)
-    if _CLASSES.get(cls.__name__) is not cls:
-        raise TypeError(f"{where} is a {cls.__module__}.{cls.__name__}; the safe format holds only "
-                        f"{sorted(_CLASSES)} (Pipelines of them included). {_JOBLIB_HINT}")
-    if cls is Pipeline:
-        return _describe_pipeline(obj, writer, where)
-    params = {name: writer.encode(value, f"{where}.{name}") for name, value in obj.get_params(deep=False).items()}
-    out = {"class": cls.__name__, "params": params}
-    if cls is SequenceVectorizer:
-        if hasattr(obj, "vocabulary_"):
-            tokens = obj.get_vocabulary()[2:]
-            bad = next((t for t in tokens if not isinstance(t, (str, int))), None)
-            if bad is not None:
-                raise TypeError(f"{where} has a token {bad!r} that is neither a string nor an int. {_JOBLIB_HINT}")
-            out["fitted"] = {"vocabulary": [int(t) if isinstance(t, numbers.Integral) else t for t in tokens],
-                             "max_len_": int(obj.max_len_)}
-    elif hasattr(obj, "net_"):
-        out["fitted"] = _describe_classifier(obj, writer, where)
-    return out
-
-
-def _describe_pipeline(pipe, writer, where):
-    params = pipe.get_params(deep=False)
-    extra = {k: v for k, v in params.items() if k not in ("steps", "verbose") and v is not None}
-    if extra:
-        raise TypeError(f"{where} has settings {sorted(extra)} that the safe format does not keep. {_JOBLIB_HINT}")
-    steps = []
-    for name, step in pipe.steps:
-        if step is None or step == "passthrough":
-            raise TypeError(f"{where} step {name!r} is {step!r}; the safe format keeps estimator steps only.")
-        steps.append([name, _describe(step, writer, f"{where}[{name!r}]")])
-    return {"class": "Pipeline", "steps": steps, "verbose": bool(pipe.verbose)}
-
-
-def _describe_classifier(clf, writer, where):
-    prefix = f"{where}:"
-    state = clf.net_.module_.state_dict()
-    for key, value in state.items():
-        writer.tensor(f"{prefix}module.{key}", value)
-    weight = clf.net_.criterion_.weight
-    history = clf.history_.reset_index()
-    fitted = {
-        "classes_": {"values": clf.classes_.tolist(), "dtype": clf.classes_.dtype.str},
-        "n_tokens_": int(clf.n_tokens_),
-        "n_features_in_": int(clf.n_features_in_),
-        "precision_": clf.precision_,
-        "vocabulary_fingerprint_": clf.vocabulary_fingerprint_,
-        "history_": {column: history[column].tolist() for column in history.columns},
-        "module_keys": sorted(state),
-        "class_weight": None if weight is None else writer.tensor(f"{prefix}criterion.weight", weight),
-    }
-    if hasattr(clf, "feature_names_in_"):
-        fitted["feature_names_in_"] = [str(name) for name in clf.feature_names_in_]
-    if hasattr(clf, "n_unlabelled_"):
-        fitted["n_unlabelled_"] = int(clf.n_unlabelled_)
-    if hasattr(clf, "pretraining_history_"):
-        fitted["pretraining_history_"] = {c: clf.pretraining_history_[c].tolist() for c in clf.pretraining_history_}
-    if hasattr(clf, "self_training_history_"):
-        rounds = clf.self_training_history_.reset_index()
-        fitted["self_training_history_"] = {c: rounds[c].tolist() for c in rounds}
-    if hasattr(clf, "ngram_buckets_"):
-        fitted["ngram_buckets_"] = int(clf.ngram_buckets_)
-    linear = getattr(clf, "linear_model_", None)
-    if linear is not None:
-        fitted["linear_model_"] = {
-            "n_tokens": linear.n_tokens_, "unseen_idf": linear.unseen_idf_, "C": float(linear.C),
-            "buckets": int(linear.buckets),
-            "weight": float(clf.linear_weight_),
-            **{name: writer.tensor(f"{prefix}linear.{name}", torch.from_numpy(getattr(linear, name + "_")))
-               for name in ("columns", "idf", "coef", "intercept")}}
-    if fitted["classes_"]["dtype"].startswith("|O") and \
-            not all(isinstance(c, (str, bool, numbers.Integral)) for c in fitted["classes_"]["values"]):
-        raise TypeError(f"{where} has labels of a type JSON cannot keep. {_JOBLIB_HINT}")
-    return fitted
-
-
 def check_savable(estimator):
     """Raise the ``TypeError`` :func:`save` would raise for ``estimator``'s parameters.
 
@@ -220,13 +267,22 @@ def check_savable(estimator):
         writer.encode(value, f"{type(estimator).__name__}.{name}")
 
 
-def _digest(tensors):
-    digest = hashlib.sha256()
-    for key in sorted(tensors):
-        digest.update(key.encode())
-        digest.update(tensors[key].numpy().tobytes() if tensors[key].dtype != torch.bfloat16
-                      else tensors[key].view(torch.int16).numpy().tobytes())
-    return digest.hexdigest()
+def checkpoint_writer(estimator, filename):
+    """A callable ``save_best(net)`` that writes ``estimator`` holding ``net`` to its ``checkpoint_dir``.
+
+    The parameters are checked (:func:`check_savable`) and the folder made at
+    once, before any training. Each call writes the estimator's snapshot with
+    that net (``estimator._snapshot(net)``), so that the file predicts as the
+    estimator did at that epoch.
+    """
+    check_savable(estimator)
+    os.makedirs(estimator.checkpoint_dir, exist_ok=True)
+    path = Path(estimator.checkpoint_dir) / filename
+
+    def save_best(net):
+        save(estimator._snapshot(net), path)
+
+    return save_best
 
 
 def save(obj, path):
@@ -234,15 +290,16 @@ def save(obj, path):
 
     The file holds the weights as safetensors and everything else as JSON:
     parameters, vocabulary, classes, history, the package, torch and format
-    versions, and a checksum of the weights. It is written to a temporary
+    versions, and a checksum over all of it. It is written to a temporary
     name beside ``path`` and renamed, so a crash never leaves a half-written
-    file where a good one was. The optimizer's state is not kept: a
+    file where a good one was; the file gets the permissions of a new file
+    (``0o666`` less the umask). The optimizer's state is not kept: a
     ``warm_start`` fit after :func:`load` starts a fresh optimizer.
 
     Parameters
     ----------
     obj : estimator or Pipeline
-        A :class:`SequenceVectorizer`, one of the classifiers, or a
+        A :class:`SequenceVectorizer`, an estimator of this package, or a
         :class:`~sklearn.pipeline.Pipeline` of them, fitted or not.
     path : str or path-like
         The file to write (conventionally ``*.safetensors``).
@@ -267,20 +324,23 @@ def save(obj, path):
     from . import __version__
 
     writer = _Writer()
-    description = _describe(obj, writer, type(obj).__name__)
+    description = writer.describe(obj, type(obj).__name__)
     header = {
         "format": _FORMAT,
         "format_version": FORMAT_VERSION,
         "sklearn_rnn_version": __version__,
         "torch_version": torch.__version__,
-        "weights_sha256": _digest(writer.tensors),
         "object": description,
     }
+    header["sha256"] = checksum(header, writer.tensors)
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent or ".")
     os.close(fd)
     try:
         save_file(writer.tensors, tmp, metadata={_HEADER_KEY: json.dumps(header)})
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0o600; a saved model is an ordinary file
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -288,91 +348,26 @@ def save(obj, path):
 
 
 # ------------------------------------------------------------------- reading
-def _build(description, reader, where):
-    if not isinstance(description, dict) or not isinstance(description.get("class"), str):
-        raise ModelFormatError(f"{where}: the description is not an object with a 'class'.")
-    name = description["class"]
-    cls = _CLASSES.get(name)
-    if cls is None:
-        raise ModelFormatError(f"{where} names the class {name!r}, which is not one of this package's "
-                               f"{sorted(_CLASSES)}; it is not imported.")
-    if cls is Pipeline:
-        steps = [(str(step_name), _build(step, reader, f"{where}[{step_name!r}]"))
-                 for step_name, step in description.get("steps", [])]
-        return Pipeline(steps, verbose=bool(description.get("verbose", False)))
-    params = {key: reader.decode(value) for key, value in description.get("params", {}).items()}
-    try:
-        obj = cls(**params)
-    except TypeError as exc:
-        raise ModelFormatError(f"{where}: {exc}") from None
-    fitted = description.get("fitted")
-    if fitted is None:
-        return obj
-    if cls is SequenceVectorizer:
-        tokens = fitted["vocabulary"]
-        obj.vocabulary_ = {token: i + 2 for i, token in enumerate(tokens)}
-        obj.n_tokens_ = len(tokens) + 2
-        obj.max_len_ = int(fitted["max_len_"])
-        obj.vocabulary_fingerprint_ = vocabulary_fingerprint(obj.vocabulary_)
-        return obj
-    return _restore_classifier(obj, fitted, reader, where)
+def _expected_names(expected):
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    for kind in kinds:
+        if not isinstance(kind, type):
+            raise TypeError(f"expected must be a class or a tuple of classes, got {kind!r}.")
+    return kinds
 
 
-def _restore_classifier(clf, fitted, reader, where):
-    classes = fitted["classes_"]
-    clf.classes_ = np.asarray(classes["values"], dtype=np.dtype(classes["dtype"]))
-    clf._encoder = LabelEncoder()
-    clf._encoder.classes_ = clf.classes_
-    clf.n_classes_ = len(clf.classes_)
-    clf.n_tokens_ = int(fitted["n_tokens_"])
-    clf.n_features_in_ = int(fitted["n_features_in_"])
-    fingerprint = fitted.get("vocabulary_fingerprint_")
-    clf.vocabulary_fingerprint_ = None if fingerprint is None else str(fingerprint)
-    if "feature_names_in_" in fitted:
-        clf.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
-    if "n_unlabelled_" in fitted:
-        clf.n_unlabelled_ = int(fitted["n_unlabelled_"])
-    if "pretraining_history_" in fitted:
-        clf.pretraining_history_ = pd.DataFrame(fitted["pretraining_history_"])
-    if "self_training_history_" in fitted:
-        clf.self_training_history_ = pd.DataFrame(fitted["self_training_history_"]).set_index("round")
-    if isinstance(clf, RecurrentTextClassifier):
-        clf.ngram_buckets_ = int(fitted.get("ngram_buckets_", clf.ngram_buckets))
-    if "linear_model_" in fitted:
-        linear = fitted["linear_model_"]
-        clf.linear_model_ = NgramLogisticModel.from_arrays(
-            linear["n_tokens"], linear["unseen_idf"],
-            *(reader.tensor(linear[name]).numpy() for name in ("columns", "idf", "coef", "intercept")),
-            C=linear["C"], buckets=linear["buckets"])
-        clf.linear_weight_ = float(linear["weight"])
-    elif isinstance(clf, RecurrentTextClassifier):
-        clf.linear_model_, clf.linear_weight_ = None, 1.0
-    clf.precision_ = fitted["precision_"] if fitted["precision_"] in ("float32", "bfloat16") else "float32"
-    history = pd.DataFrame(fitted["history_"])
-    clf.history_ = history.set_index("epoch") if "epoch" in history else history
-    weight = None if fitted["class_weight"] is None else reader.tensor(fitted["class_weight"])
-    clf.net_ = clf._build_net(None, 0, "cpu", clf.precision_, weight)
-    clf.net_.initialize()
-    clf.net_.history = History([{**row, "batches": []} for row in clf.history_.reset_index().to_dict("records")])
-    prefix = f"{where}:module."
-    keys = fitted["module_keys"]
-    state = {key: reader.tensor({"tensor": prefix + key}) for key in keys}
-    try:
-        clf.net_.module_.load_state_dict(state, strict=True)
-    except RuntimeError as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise ModelFormatError(f"{where}: the weights do not fit the network its parameters describe "
-                               f"({first}).") from None
-    return clf
-
-
-def load(path):
+def load(path, *, expected=None):
     """Load what :func:`save` wrote, without unpickling anything.
 
     Parameters
     ----------
     path : str or path-like
         A file written by :func:`save`.
+    expected : class or tuple of classes, default=None
+        Refuse a file that holds another kind of object: for example
+        ``expected=Pipeline``, or ``expected=(RecurrentTextClassifier,
+        BlendedTextClassifier)``. The check reads the description only,
+        before anything is built. None accepts any object of the package.
 
     Returns
     -------
@@ -382,16 +377,26 @@ def load(path):
     Raises
     ------
     ModelFormatError
-        If the file is not a model of this format, was written by another
-        format version, is truncated or was edited, or names a class outside
-        this package.
+        If the file is not a model of this format, was written by an unknown
+        format version, is truncated, was edited in any part (tensors or
+        description), names a class outside this package, or holds an
+        object that is not an instance of ``expected``.
     FileNotFoundError
         If there is no file at ``path``.
 
     Examples
     --------
-    See :func:`save`.
+    >>> import os, tempfile
+    >>> from sklearn.pipeline import Pipeline
+    >>> from sklearn_rnn import SequenceVectorizer, load, save
+    >>> path = os.path.join(tempfile.mkdtemp(), "vec.safetensors")
+    >>> save(SequenceVectorizer(), path)
+    >>> load(path, expected=Pipeline)
+    Traceback (most recent call last):
+    ...
+    sklearn_rnn.persistence.ModelFormatError: ... holds a SequenceVectorizer, not a Pipeline.
     """
+    kinds = None if expected is None else _expected_names(expected)
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No model file at {path}.")
@@ -408,23 +413,40 @@ def load(path):
                 raise ModelFormatError(f"{path}: the description is not valid JSON ({exc}).") from None
             if not isinstance(header, dict) or header.get("format") != _FORMAT:
                 raise ModelFormatError(f"{path} is not a sklearn_rnn model file.")
-            version = header.get("format_version")
-            if version != FORMAT_VERSION:
-                raise ModelFormatError(
-                    f"{path} has format version {version!r}, written by sklearn_rnn "
-                    f"{header.get('sklearn_rnn_version')}; this sklearn_rnn reads version {FORMAT_VERSION}. "
-                    "Load it with the version that wrote it and save it again from there.")
-            if _digest({key: handle.get_tensor(key) for key in keys}) != header.get("weights_sha256"):
-                raise ModelFormatError(f"{path}: the weights do not match the checksum written at save "
-                                       "time; the file was edited or damaged.")
+            tensors = {key: handle.get_tensor(key) for key in keys}
+            description = _checked_description(path, header, tensors)
+            if kinds is not None:
+                found = _classes().get(description.get("class")) if isinstance(description, dict) else None
+                if found is None or not issubclass(found, kinds):
+                    names = " or ".join(kind.__name__ for kind in kinds)
+                    raise ModelFormatError(f"{path} holds a {description.get('class')}, not a {names}.")
             reader = _Reader(handle, keys)
-            description = header.get("object")
-            return _build(description, reader, description.get("class", "object")
-                          if isinstance(description, dict) else "object")
+            return reader.build(description, description.get("class", "object"))
     except SafetensorError as exc:
         raise ModelFormatError(f"{path} is not a readable safetensors file; it may be truncated or "
                                f"damaged ({exc}).") from None
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         if isinstance(exc, ModelFormatError):
             raise
         raise ModelFormatError(f"{path}: the description is malformed ({type(exc).__name__}: {exc}).") from None
+
+
+def _checked_description(path, header, tensors):
+    """The object description of a header whose checksum holds (version 1: upgraded, with a warning)."""
+    version = header.get("format_version")
+    if version == FORMAT_VERSION:
+        if checksum(header, tensors) != header.get("sha256"):
+            raise ModelFormatError(f"{path}: the content does not match the checksum written at save time; "
+                                   "the file was edited or damaged.")
+        return header.get("object")
+    if version == 1:
+        if _weightschecksum(tensors) != header.get("weights_sha256"):
+            raise ModelFormatError(f"{path}: the weights do not match the checksum written at save time; "
+                                   "the file was edited or damaged.")
+        warnings.warn(f"{path} has format version 1, whose checksum covers the weights only, not the "
+                      "description; save it again to protect the whole file.", UserWarning, stacklevel=4)
+        return upgrade_v1(header.get("object"))
+    raise ModelFormatError(
+        f"{path} has format version {version!r}, written by sklearn_rnn {header.get('sklearn_rnn_version')}; "
+        f"this sklearn_rnn reads versions 1 and {FORMAT_VERSION}. Load it with the version that wrote it "
+        "and save it again from there.")

@@ -8,7 +8,15 @@ __all__ = ["ModelComparisonDisplay", "TrainingHistoryDisplay"]
 
 
 def _classifier(estimator):
-    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    """The network whose epochs an estimator trained: a Pipeline's last step, a blend's ``network_``, a
+    semi-supervised fit's ``estimator_`` (and so on down)."""
+    model = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    while not hasattr(model, "history_"):
+        inner = getattr(model, "estimator_", None) or getattr(model, "network_", None)
+        if inner is None:
+            break
+        model = inner
+    return model
 
 
 class TrainingHistoryDisplay:

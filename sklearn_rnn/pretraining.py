@@ -1,10 +1,11 @@
-"""Pretraining from unlabelled text: word vectors that start a classifier's embedding.
+"""Word vectors learned from the task's own text, to start a network's embedding.
 
 :func:`pretrain_embeddings` learns CBOW word vectors with negative sampling
 (:class:`~sklearn_rnn.modules.word2vec.CBOW`) over token ids stored ragged in
-a :class:`~sklearn_rnn.training.SequenceDataset`. A semi-supervised
-``RecurrentTextClassifier.fit`` (rows labelled -1) calls it on every row and
-starts its embedding from the result.
+a :class:`~sklearn_rnn.training.SequenceDataset`; :func:`learn_word_vectors`
+runs it on a matrix of ids and scales the result for an embedding.
+:class:`~sklearn_rnn.SemiSupervisedTextClassifier` calls it on every row,
+labelled or not, and starts its networks' embedding from the result.
 """
 
 import time
@@ -13,9 +14,11 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
+from ._config import runtime
 from .modules.word2vec import CBOW
+from .training import SequenceDataset
 
-__all__ = ["pretrain_embeddings"]
+__all__ = ["learn_word_vectors", "pretrain_embeddings"]
 
 _TABLE_SIZE = 1_000_000  # word2vec's unigram table, for drawing negatives in O(1)
 
@@ -132,3 +135,48 @@ def pretrain_embeddings(dataset, n_tokens, dim, *, epochs=5, window=5, negatives
     weights = model.context.weight.detach().numpy().astype(np.float32, copy=True)
     weights[0] = 0.0
     return weights, history
+
+
+def learn_word_vectors(X, n_tokens, dim, *, epochs=5, random_state=0, n_threads=None, verbose=0):
+    """Word vectors of the ids ``X``, scaled to unit standard deviation, ready for ``embedding_weights``.
+
+    Word2vec vectors are about 16 times wider spread than a fresh embedding;
+    scaled to unit standard deviation they start a classifier best
+    (``docs/semi_supervised.md``).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_positions)
+        Token ids below ``n_tokens``, padded with 0 anywhere.
+    n_tokens : int
+        Size of the id space (the rows of the result).
+    dim : int
+        Width of the vectors (the network's ``embedding_dim``).
+    epochs : int, default=5
+        Passes of :func:`pretrain_embeddings`.
+    random_state : int, default=0
+        Seeds the pretraining.
+    n_threads : int, default=None
+        Torch threads while it runs, as the estimators' ``n_threads``.
+    verbose : int, default=0
+        Show a progress bar per pass.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_tokens, dim), float32
+    history : list of dict
+        See :func:`pretrain_embeddings`.
+
+    Examples
+    --------
+    >>> X = np.random.RandomState(0).randint(2, 30, size=(60, 12))
+    >>> weights, history = learn_word_vectors(X, 30, 8, epochs=1)
+    >>> weights.shape, round(float(weights[2:].std()), 3)
+    ((30, 8), 1.0)
+    """
+    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    with runtime(n_threads, seed=seed, training=True):
+        weights, history = pretrain_embeddings(SequenceDataset.from_ids(X), n_tokens, dim, epochs=epochs,
+                                               random_state=seed, verbose=verbose)
+    spread = float(weights[2:].std()) if len(weights) > 2 else 0.0
+    return (weights / spread if spread > 0 else weights), history

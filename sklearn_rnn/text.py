@@ -11,15 +11,18 @@ import re
 from array import array
 from collections.abc import Iterable
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.utils.validation import check_is_fitted
 
+from ._registry import register
 from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
 
-__all__ = ["SequenceVectorizer", "TokenIds", "PAD_ID", "OOV_ID", "MAX_LEN_CAP", "vocabulary_fingerprint"]
+__all__ = ["IdSpace", "SequenceVectorizer", "TokenIds", "PAD_ID", "OOV_ID", "MAX_LEN_CAP", "id_column_names",
+           "id_space_of", "vocabulary_fingerprint"]
 
 PAD_ID = 0
 OOV_ID = 1
@@ -48,6 +51,84 @@ def vocabulary_fingerprint(tokens):
         digest.update(repr(token).encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return digest.hexdigest()[:16]
+
+
+class IdSpace(NamedTuple):
+    """The id space that token ids declare: what :func:`id_space_of` reads off them.
+
+    Attributes
+    ----------
+    n_tokens : int
+        Size of the id space (vocabulary + padding + OOV).
+    fingerprint : str or None
+        :func:`vocabulary_fingerprint` of the vocabulary.
+    width : int or None
+        Number of columns of token ids the vectorizer wrote.
+    """
+
+    n_tokens: int
+    fingerprint: object
+    width: object
+
+
+# The output column names of SequenceVectorizer: position, vocabulary fingerprint, size of the id
+# space. A DataFrame (set_output(transform="pandas")) keeps the id space in them; a ColumnTransformer
+# may prefix them with "name__".
+_ID_COLUMN = re.compile(r"^(?:.*__)?position_(\d+)@([0-9a-f]{16}):(\d+)$")
+
+
+def id_column_names(width, fingerprint, n_tokens):
+    """The names of the ``width`` id columns of a vocabulary: ``position_{i}@{fingerprint}:{n_tokens}``.
+
+    Examples
+    --------
+    >>> id_column_names(2, "0123456789abcdef", 7)
+    ['position_0@0123456789abcdef:7', 'position_1@0123456789abcdef:7']
+    """
+    return [f"position_{i}@{fingerprint}:{n_tokens}" for i in range(width)]
+
+
+def id_space_of(X):
+    """The :class:`IdSpace` that ``X`` declares, or None for ids of unknown origin.
+
+    A :class:`TokenIds` array carries it; a DataFrame made by a
+    ``SequenceVectorizer`` under ``set_output(transform="pandas")`` declares it
+    in its column names (:func:`id_column_names`). Then ``width`` counts the
+    id columns only, so that other columns joined to them are noticed. Plain
+    arrays, and DataFrames whose columns were renamed, declare nothing.
+
+    Raises
+    ------
+    ValueError
+        If a DataFrame's id columns are out of order or come from several
+        vocabularies.
+
+    Examples
+    --------
+    >>> ids = TokenIds(np.array([[0, 2]]), n_tokens=4, fingerprint="0123456789abcdef", width=2)
+    >>> id_space_of(ids)
+    IdSpace(n_tokens=4, fingerprint='0123456789abcdef', width=2)
+    >>> id_space_of(np.array([[0, 2]])) is None
+    True
+    """
+    if isinstance(X, TokenIds):
+        return None if X.n_tokens is None else IdSpace(X.n_tokens, X.fingerprint, X.width)
+    columns = getattr(X, "columns", None)
+    if columns is None or not hasattr(X, "iloc"):
+        return None
+    matches = [_ID_COLUMN.match(str(column)) for column in columns]
+    found = [m for m in matches if m is not None]
+    if not found:
+        return None
+    spaces = {(m.group(2), int(m.group(3))) for m in found}
+    if len(spaces) > 1:
+        raise ValueError(f"X has id columns of {len(spaces)} vocabularies; the ids of one SequenceVectorizer "
+                         "are expected.")
+    if [int(m.group(1)) for m in found] != list(range(len(found))):
+        raise ValueError("X's id columns are not in the order the SequenceVectorizer wrote them "
+                         "(position_0, position_1, ...); reordered columns would scramble every document.")
+    (fingerprint, n_tokens), = spaces
+    return IdSpace(n_tokens, fingerprint, len(found))
 
 
 class TokenIds(np.ndarray):
@@ -122,6 +203,7 @@ def _sort_key(item):
     return (-count, token)
 
 
+@register
 class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
     """Convert documents to a padded matrix of token ids.
 
@@ -547,10 +629,13 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
         Returns
         -------
         feature_names_out : ndarray of str
-            ``['position_0', ..., 'position_{max_len_ - 1}']``.
+            ``position_{i}@{fingerprint}:{n_tokens}`` for ``i`` in
+            ``0 .. max_len_ - 1`` (:func:`id_column_names`): a DataFrame of
+            the output (``set_output(transform="pandas")``) keeps the id
+            space in its column names, so the estimators can check it.
         """
         check_is_fitted(self, "max_len_")
-        return np.asarray([f"position_{i}" for i in range(self.max_len_)], dtype=object)
+        return np.asarray(id_column_names(self.max_len_, self.vocabulary_fingerprint_, self.n_tokens_), dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -558,6 +643,25 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
         tags.input_tags.string = True
         tags.requires_fit = True
         return tags
+
+    # ------------------------------------------------------------ persistence
+    def _fitted_state(self, writer, where):
+        """The vocabulary and width, for the safe model format (None when unfitted)."""
+        if not hasattr(self, "vocabulary_"):
+            return None
+        tokens = self.get_vocabulary()[2:]
+        bad = next((t for t in tokens if not isinstance(t, (str, int))), None)
+        if bad is not None:
+            raise TypeError(f"{where} has a token {bad!r} that is neither a string nor an int; save it with "
+                            "joblib.dump instead (joblib files run code when loaded, so load only those you trust).")
+        return {"vocabulary": [int(t) if isinstance(t, Integral) else t for t in tokens], "max_len_": int(self.max_len_)}
+
+    def _restore_fitted_state(self, state, reader, where):
+        tokens = state["vocabulary"]
+        self.vocabulary_ = {token: i + 2 for i, token in enumerate(tokens)}
+        self.n_tokens_ = len(tokens) + 2
+        self.max_len_ = int(state["max_len_"])
+        self.vocabulary_fingerprint_ = vocabulary_fingerprint(self.vocabulary_)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -1,15 +1,45 @@
 """The learning-rate range test (``lr_find``), as fastai and ktrain users know it."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
+from skorch.callbacks import Callback
 
-from ._base import BaseTextClassifier
-from ._config import runtime
-from .training import BucketBatchIterator
+from ._base import BaseTextNetwork
 
 __all__ = ["lr_find", "plot_lr_find"]
+
+
+class _RangeDone(Exception):
+    """Raised by :class:`_RateRange` to end the range test's fit."""
+
+
+class _RateRange(Callback):
+    """Sets a growing learning rate before every training batch and records the loss after it."""
+
+    def __init__(self, rates, stop_factor, smoothing):
+        self.rates, self.stop_factor, self.smoothing = rates, stop_factor, smoothing
+        self.rows, self.average, self.best = [], 0.0, np.inf
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if training:
+            for group in net.optimizer_.param_groups:
+                group["lr"] = self.rates[len(self.rows)]
+
+    def record(self, loss):
+        """Record one batch's loss; True when the test is over."""
+        self.average = self.smoothing * self.average + (1 - self.smoothing) * loss
+        smoothed = self.average / (1 - self.smoothing ** (len(self.rows) + 1))
+        self.rows.append({"lr": self.rates[len(self.rows)], "loss": loss, "smoothed_loss": smoothed})
+        self.best = min(self.best, smoothed)
+        return not np.isfinite(loss) or smoothed > self.stop_factor * self.best or len(self.rows) == len(self.rates)
+
+    def on_batch_end(self, net, training=False, loss=None, **kwargs):
+        if training and self.record(float(loss.detach())):
+            raise _RangeDone
 
 
 def lr_find(estimator, X, y, *, start_lr=1e-6, end_lr=1.0, num_steps=100, stop_factor=4.0, smoothing=0.98):
@@ -17,18 +47,20 @@ def lr_find(estimator, X, y, *, start_lr=1e-6, end_lr=1.0, num_steps=100, stop_f
 
     The loss first falls slowly, then steeply, then blows up. A good
     learning rate sits in the steep part, about a tenth of the rate at the
-    lowest loss. The test runs on a clone: ``estimator`` is left as it was.
+    lowest loss. The test fits a clone, through the public API (a callback
+    sets the rate before each batch): ``estimator`` is left as it was.
 
     Parameters
     ----------
-    estimator : classifier of this package, or a Pipeline ending in one
+    estimator : network estimator of this package, or a Pipeline ending in one
         Its parameters (architecture, optimizer, ``batch_size``,
-        ``random_state``...) are used; ``lr`` and ``max_epochs`` are not. In a
-        Pipeline the steps before the classifier are fitted on ``X`` first.
+        ``random_state``...) are used; ``lr``, ``lr_schedule`` and
+        ``max_epochs`` are not. In a Pipeline the steps before the network
+        are fitted on ``X`` first.
     X : array-like
         Documents (Pipeline) or token ids.
     y : array-like of shape (n_samples,)
-        Labels.
+        Targets.
     start_lr, end_lr : float, default=1e-6, 1.0
         The first and last learning rates.
     num_steps : int, default=100
@@ -45,7 +77,8 @@ def lr_find(estimator, X, y, *, start_lr=1e-6, end_lr=1.0, num_steps=100, stop_f
         One row per batch: ``lr``, ``loss`` and ``smoothed_loss``.
         ``result.attrs["suggested_lr"]`` is the rate where the smoothed
         loss falls fastest (per unit of log learning rate) before its
-        minimum.
+        minimum. When the loss still falls at the last rate, the
+        suggestion may be the range's end: a warning says so.
 
     See Also
     --------
@@ -65,48 +98,33 @@ def lr_find(estimator, X, y, *, start_lr=1e-6, end_lr=1.0, num_steps=100, stop_f
     if isinstance(estimator, Pipeline):
         X = clone(estimator[:-1]).fit_transform(X, y)
         estimator = estimator[-1]
-    if not isinstance(estimator, BaseTextClassifier):
-        raise TypeError(f"lr_find needs a classifier of sklearn_rnn or a Pipeline ending in one, "
+    if not isinstance(estimator, BaseTextNetwork):
+        raise TypeError(f"lr_find needs a network estimator of sklearn_rnn or a Pipeline ending in one, "
                         f"got {type(estimator).__name__}.")
     if not 0 < start_lr < end_lr:
         raise ValueError(f"lr_find needs 0 < start_lr < end_lr, got start_lr={start_lr}, end_lr={end_lr}.")
     if num_steps < 2:
         raise ValueError(f"num_steps must be at least 2, got {num_steps}.")
-    model = clone(estimator).set_params(warm_start=False, validation_fraction=0.0, early_stopping=False,
-                                        checkpoint_dir=None)
-    _, train, _, seed, class_weight = model._setup(X, y)
     rates = np.geomspace(start_lr, end_lr, num_steps)
-    rows, average, best = [], 0.0, np.inf
-    torch_seed = None if model.random_state is None else seed
-    with runtime(model.n_threads, seed=torch_seed, training=True):
-        model._new_net(None, seed, class_weight)
-        net = model.net_
-        net.history.new_epoch()
-        batches = BucketBatchIterator(train, batch_size=model.batch_size, shuffle=True, random_state=seed)
-        for batch in _cycle(batches):
-            rate = rates[len(rows)]
-            for group in net.optimizer_.param_groups:
-                group["lr"] = rate
-            net.history.new_batch()
-            try:
-                loss = float(net.train_step(batch)["loss"].detach())
-            except FloatingPointError:
-                loss = np.inf
-            average = smoothing * average + (1 - smoothing) * loss
-            smoothed = average / (1 - smoothing ** (len(rows) + 1))
-            rows.append({"lr": rate, "loss": loss, "smoothed_loss": smoothed})
-            best = min(best, smoothed)
-            if not np.isfinite(loss) or smoothed > stop_factor * best or len(rows) == num_steps:
-                break
-    result = pd.DataFrame(rows)
+    recorder = _RateRange(rates, stop_factor, smoothing)
+    model = clone(estimator).set_params(
+        warm_start=False, validation_fraction=0.0, early_stopping=False, checkpoint_dir=None, lr=start_lr,
+        lr_schedule="constant", max_epochs=num_steps,  # an epoch has at least one batch
+        callbacks=list(estimator.callbacks or []) + [("lr_range", recorder)])
+    try:
+        model.fit(X, y)
+    except _RangeDone:
+        pass
+    except FloatingPointError:  # the net refuses the step whose loss is not finite
+        recorder.record(np.inf)
+    result = pd.DataFrame(recorder.rows)
     result.attrs["suggested_lr"] = _steepest(result)
+    finite = result[np.isfinite(result["smoothed_loss"])]
+    if len(finite) and int(np.argmin(finite["smoothed_loss"].to_numpy())) == len(finite) - 1:
+        warnings.warn(f"lr_find: the loss was still falling at the last rate tried ({finite['lr'].iloc[-1]:.3g}), "
+                      f"so the suggestion {result.attrs['suggested_lr']:.3g} may be too low; try a larger end_lr "
+                      "or more num_steps.", UserWarning, stacklevel=2)
     return result
-
-
-def _cycle(batches):
-    """The batches over and over, reshuffled each pass, for as long as the caller takes them."""
-    while True:
-        yield from batches
 
 
 def _steepest(result):

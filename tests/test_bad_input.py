@@ -45,7 +45,7 @@ def test_bad_documents(docs, error, match):
 
 
 @pytest.mark.parametrize("labels, match", [
-    (LABELS[:10], "inconsistent numbers of samples"),
+    (LABELS[:10], "X has 30 rows but y has 10 labels"),
     (np.zeros(30), "needs at least 2 classes in y, got 1 class"),
     (np.where(np.arange(30) == 4, np.nan, np.arange(30) % 2), r"y holds NaN labels \(first at row 4\)"),
 ])
@@ -91,7 +91,7 @@ def test_ids_beyond_the_vocabulary_at_fit_and_predict(fitted):
 
 def test_real_valued_features_are_not_token_ids():
     tfidf = TfidfVectorizer().fit_transform(DOCS).toarray()
-    with pytest.raises(ValueError, match="not a token id: the classifiers take whole-number ids"):
+    with pytest.raises(ValueError, match="not a token id: the estimators take whole-number ids"):
         RecurrentTextClassifier(**SMALL).fit(tfidf, LABELS)
     with pytest.raises(ValueError, match="X holds text"):
         RecurrentTextClassifier(**SMALL).fit(np.array(DOCS)[:, None], LABELS)

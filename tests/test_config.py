@@ -114,6 +114,9 @@ def test_two_fits_in_two_threads_keep_their_own_threads_and_restore_everything(i
     def fit(n_threads):
         try:
             torch.set_num_threads(1)
+            # torch sets a thread's count lazily, at its first parallel call, to the process-wide value
+            # last set by any thread; that call happens here, before the other thread can set 2.
+            torch.get_num_threads()
             start.wait()
             RecurrentTextClassifier(**{**SMALL, "max_epochs": 6}, n_threads=n_threads,
                                     callbacks=[RecordThreads(logs[n_threads])]).fit(X, y)

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from sklearn_rnn.modules import RecurrentClassifierNet, fused
+from sklearn_rnn.modules import RecurrentNet, fused
 from sklearn_rnn.modules.fused import FusedGRU, FusedRNN, fused_cells_status
 
 AVAILABLE, REASON = fused_cells_status()
@@ -170,7 +170,7 @@ def test_no_warning_when_the_library_is_there():
 def test_classifier_net_matches_torch_nn_cells(cell, bidirectional, hidden_size, pooling):
     """Every cell x direction x stack x pooling, outputs and gradients, fused against torch.nn."""
     torch.manual_seed(6)
-    net = RecurrentClassifierNet(30, 3, embedding_dim=5, hidden_size=hidden_size, cell=cell,
+    net = RecurrentNet(30, 3, embedding_dim=5, hidden_size=hidden_size, cell=cell,
                                  bidirectional=bidirectional, pooling=pooling)
     ids = torch.tensor([[3, 4, 5, 6, 7, 8], [9, 10, 0, 0, 0, 0], [11, 0, 0, 0, 0, 0]])
     lengths = torch.tensor([6, 2, 1])

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from sklearn_rnn.modules import RecurrentClassifierNet, RecurrentEncoder, SequencePooling, TokenEmbedding, reverse_index
+from sklearn_rnn.modules import RecurrentNet, RecurrentEncoder, SequencePooling, TokenEmbedding, reverse_index
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -65,6 +65,6 @@ def test_bigram_bag_hashes_consecutive_ids_inside_the_document_only():
 
 
 def test_recurrent_net_joins_the_bigram_branch_to_the_pooled_features():
-    net = RecurrentClassifierNet(20, 2, embedding_dim=4, hidden_size=3, pooling="max", ngram_buckets=50)
+    net = RecurrentNet(20, 2, embedding_dim=4, hidden_size=3, pooling="max", ngram_buckets=50)
     assert net.head[-1].in_features == 3 + 4
-    assert RecurrentClassifierNet(20, 2, embedding_dim=4, hidden_size=3).bigrams is None
+    assert RecurrentNet(20, 2, embedding_dim=4, hidden_size=3).bigrams is None

@@ -23,7 +23,7 @@ from sklearn_rnn import (
     load,
     save,
 )
-from sklearn_rnn.persistence import FORMAT_VERSION, ModelFormatError
+from sklearn_rnn.persistence import FORMAT_VERSION, ModelFormatError, checksum
 
 SMALL = dict(embedding_dim=8, max_epochs=2, batch_size=16, lr=0.02, random_state=0)
 
@@ -129,7 +129,9 @@ def test_what_needs_pickle_is_named_with_a_pointer_to_joblib(tmp_path, obj, name
     assert list(tmp_path.iterdir()) == []  # nothing half-written
 
 
-def _rewrite(path, change_header=None, change_tensors=None):
+def _rewrite(path, change_header=None, change_tensors=None, rehash=False):
+    """Edit a model file; with ``rehash``, write the checksum of the edited content, as an editor who
+    knows the format would, so that the checks behind the checksum are what is tested."""
     with safe_open(str(path), framework="pt") as handle:
         header = json.loads(handle.metadata()["sklearn_rnn"])
         tensors = {key: handle.get_tensor(key) for key in handle.keys()}
@@ -137,6 +139,8 @@ def _rewrite(path, change_header=None, change_tensors=None):
         change_header(header)
     if change_tensors:
         change_tensors(tensors)
+    if rehash:
+        header["sha256"] = checksum(header, tensors)
     save_file(tensors, str(path), metadata={"sklearn_rnn": json.dumps(header)})
 
 
@@ -150,7 +154,8 @@ def saved(ids_data, tmp_path):
 
 def test_other_format_versions_are_refused(saved):
     _rewrite(saved, lambda h: h.update(format_version=FORMAT_VERSION + 1))
-    with pytest.raises(ModelFormatError, match=f"format version {FORMAT_VERSION + 1}.*reads version {FORMAT_VERSION}"):
+    with pytest.raises(ModelFormatError, match=f"format version {FORMAT_VERSION + 1}.*reads versions 1 and "
+                                               f"{FORMAT_VERSION}"):
         load(saved)
 
 
@@ -175,14 +180,14 @@ def test_weights_of_another_shape_are_refused_without_a_crash_inside_torch(saved
     def edit(header):
         header["object"]["params"]["hidden_size"] = 5  # the file's weights are for 4 units
 
-    _rewrite(saved, edit)
+    _rewrite(saved, edit, rehash=True)
     with pytest.raises(ModelFormatError, match="do not fit the network"):
         load(saved)
 
 
 @pytest.mark.parametrize("name", ["subprocess.Popen", "LogisticRegression", "os.system"])
 def test_a_class_outside_the_package_is_refused_and_never_imported(saved, name):
-    _rewrite(saved, lambda h: h["object"].update({"class": name}))
+    _rewrite(saved, lambda h: h["object"].update({"class": name}), rehash=True)
     before = set(sys.modules)
     with pytest.raises(ModelFormatError, match=f"names the class '{name}'.*not imported"):
         load(saved)
@@ -236,43 +241,90 @@ def test_a_model_fitted_on_cuda_loads_on_cpu(ids_data, tmp_path):
     np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X), atol=1e-5)
 
 
+@pytest.mark.parametrize("edit, what", [
+    (lambda h: h["object"]["fitted"]["targets"]["classes_"]["values"].reverse(), "the class names swapped"),
+    (lambda h: h["object"]["params"].update(threshold=0.9), "a parameter"),
+    (lambda h: h["object"]["fitted"].update(n_tokens_=h["object"]["fitted"]["n_tokens_"] + 1), "a fitted value"),
+    (lambda h: h.update(sklearn_rnn_version="9.9"), "the version that wrote it"),
+])
+def test_an_edit_anywhere_in_the_header_is_refused(saved, edit, what):
+    _rewrite(saved, edit)
+    with pytest.raises(ModelFormatError, match="does not match the checksum written at save time"):
+        load(saved)
+
+
+def test_a_blend_whose_share_was_edited_is_refused(ids_data, tmp_path):
+    from sklearn_rnn import BlendedTextClassifier
+
+    X, y = ids_data
+    blend = BlendedTextClassifier(network=RecurrentTextClassifier(hidden_size=4, **SMALL), network_share=0.5)
+    path = tmp_path / "blend.safetensors"
+    save(blend.fit(X, y), path)
+    _rewrite(path, lambda h: h["object"]["fitted"].update(network_share_=1.0))
+    with pytest.raises(ModelFormatError, match="checksum"):
+        load(path)
+
+
+def test_load_refuses_a_file_of_another_kind_before_building_it(saved, monkeypatch):
+    from sklearn_rnn import BlendedTextClassifier
+
+    assert isinstance(load(saved, expected=RecurrentTextClassifier), RecurrentTextClassifier)
+    assert isinstance(load(saved, expected=(BlendedTextClassifier, RecurrentTextClassifier)),
+                      RecurrentTextClassifier)
+    monkeypatch.setattr(RecurrentTextClassifier, "_restore_fitted_state",
+                        lambda *a: pytest.fail("built a file of the wrong kind"))
+    with pytest.raises(ModelFormatError, match="holds a RecurrentTextClassifier, not a Pipeline"):
+        load(saved, expected=Pipeline)
+    with pytest.raises(ModelFormatError, match="not a BlendedTextClassifier or SequenceVectorizer"):
+        load(saved, expected=(BlendedTextClassifier, SequenceVectorizer))
+    with pytest.raises(TypeError, match="expected must be a class"):
+        load(saved, expected="Pipeline")
+
+
+def test_a_saved_model_has_the_permissions_of_a_new_file(saved, tmp_path):
+    import os
+
+    previous = os.umask(0o027)
+    try:
+        save(load(saved), tmp_path / "shared.safetensors")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "shared.safetensors").stat().st_mode & 0o777 == 0o640  # 0o666 less the umask
+    assert saved.stat().st_mode & 0o777 == 0o666 & ~previous
+
+
 def test_a_semi_supervised_fit_round_trips(tmp_path):
-    from sklearn_rnn import RecurrentTextClassifier, load, save
+    from sklearn_rnn import SemiSupervisedTextClassifier
 
     rng = np.random.RandomState(0)
     X = rng.randint(2, 30, size=(120, 10))
     y = (X == 5).any(axis=1).astype(int)
     y[40:] = -1
-    clf = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, self_training_rounds=1,
-                                  random_state=0).fit(X, y)
+    clf = SemiSupervisedTextClassifier(estimator=RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2,
+                                                                         random_state=0),
+                                       self_training_rounds=1, random_state=0).fit(X, y)
     save(clf, tmp_path / "semi.safetensors")
     back = load(tmp_path / "semi.safetensors")
     assert back.n_unlabelled_ == 80 and back.pretraining == "auto" and back.unlabelled == -1
     pd.testing.assert_frame_equal(back.pretraining_history_, clf.pretraining_history_)
-    assert len(clf.self_training_history_) == 2  # the first network and one round
+    assert len(clf.self_training_history_) == 2  # the labels alone and one round
     pd.testing.assert_frame_equal(back.self_training_history_, clf.self_training_history_)
     np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+    assert back.estimator.embedding_weights is None  # the parameter is as given; estimator_ holds the vectors
 
 
-def test_the_linear_ngram_model_round_trips_as_tensors(tmp_path):
-    from safetensors import safe_open
-
-    from sklearn_rnn import RecurrentTextClassifier, load, save
+def test_a_blend_round_trips_with_its_parts_as_tensors(tmp_path):
+    from sklearn_rnn import BlendedTextClassifier, NgramLogisticClassifier
 
     rng = np.random.RandomState(0)
     X = rng.randint(2, 30, size=(120, 10))
     y = (X == 5).any(axis=1).astype(int)
-    clf = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, random_state=0,
-                                  linear_ngrams=True, linear_C=5.0).fit(X, y)
-    save(clf, tmp_path / "linear.safetensors")
-    with safe_open(tmp_path / "linear.safetensors", "pt") as f:
-        assert {"linear.columns", "linear.idf", "linear.coef", "linear.intercept"} <= {
-            k.split(":", 1)[-1] for k in f.keys()}
-    back = load(tmp_path / "linear.safetensors")
-    assert back.linear_model_.C == 5.0 and back.linear_ngrams
+    clf = BlendedTextClassifier(network=RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2,
+                                                                random_state=0),
+                                linear=NgramLogisticClassifier(C=5.0), random_state=0).fit(X, y)
+    save(clf, tmp_path / "blend.safetensors")
+    with safe_open(tmp_path / "blend.safetensors", "pt") as f:
+        assert {"columns_", "idf_", "coef_", "intercept_"} <= {k.split(":", 1)[-1] for k in f.keys()}
+    back = load(tmp_path / "blend.safetensors")
+    assert back.linear_.C == 5.0 and back.network_share_ == clf.network_share_
     np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-6)
-    # Without the linear model the file restores none, and the probabilities are the network's.
-    net_only = RecurrentTextClassifier(hidden_size=6, embedding_dim=6, max_epochs=2, random_state=0,
-                                       linear_ngrams=False).fit(X, y)
-    save(net_only, tmp_path / "net.safetensors")
-    assert load(tmp_path / "net.safetensors").linear_model_ is None

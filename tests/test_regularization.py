@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from sklearn_rnn.modules import RecurrentClassifierNet
+from sklearn_rnn.modules import RecurrentNet
 from sklearn_rnn.modules.fused import FusedGRU, FusedRNN
 from sklearn_rnn.regularization import INITIALIZERS, initialize_weights, penalized_weights, weight_penalty
 
@@ -18,7 +18,7 @@ def test_penalty_formulas():
 
 
 def test_penalized_weights_skip_embedding_and_biases():
-    net = RecurrentClassifierNet(20, 2, embedding_dim=4, hidden_size=3, dense_layers=(5,))
+    net = RecurrentNet(20, 2, embedding_dim=4, hidden_size=3, dense_layers=(5,))
     covered = {id(p) for p in penalized_weights(net)}
     names = {name for name, p in net.named_parameters() if id(p) in covered}
     assert names == {"encoder.forward_layers.0.weight_ih_l0", "encoder.forward_layers.0.weight_hh_l0",
@@ -28,7 +28,7 @@ def test_penalized_weights_skip_embedding_and_biases():
 @pytest.mark.parametrize("name", sorted(INITIALIZERS))
 def test_every_named_initializer_runs_and_zeroes_biases(name):
     torch.manual_seed(0)
-    net = RecurrentClassifierNet(20, 2, embedding_dim=4, hidden_size=3, cell="gru")
+    net = RecurrentNet(20, 2, embedding_dim=4, hidden_size=3, cell="gru")
     embedding = net.embedding.embedding.weight.detach().clone()
     initialize_weights(net, name)
     assert torch.equal(net.embedding.embedding.weight, embedding)
@@ -40,7 +40,7 @@ def test_every_named_initializer_runs_and_zeroes_biases(name):
 
 
 def test_callable_initializer():
-    net = RecurrentClassifierNet(20, 2, embedding_dim=4, hidden_size=3)
+    net = RecurrentNet(20, 2, embedding_dim=4, hidden_size=3)
     initialize_weights(net, nn.init.ones_)
     assert (net.encoder.forward_layers[0].weight_hh_l0.detach() == 1).all()
     assert (net.head[-1].weight.detach() == 1).all()

@@ -9,6 +9,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from sklearn_rnn import SequenceVectorizer
+from sklearn_rnn.text import id_space_of
 
 DOCS = [
     "The movie was great, great fun!",
@@ -154,7 +155,8 @@ def test_inverse_transform_round_trip():
 
 def test_feature_names_and_vocabulary_list():
     vec = SequenceVectorizer(max_len=3).fit(DOCS)
-    assert vec.get_feature_names_out().tolist() == ["position_0", "position_1", "position_2"]
+    space = f"@{vec.vocabulary_fingerprint_}:{vec.n_tokens_}"
+    assert vec.get_feature_names_out().tolist() == [f"position_{i}{space}" for i in range(3)]
     vocab = vec.get_vocabulary()
     assert vocab[:2] == ["", "[UNK]"]
     assert all(vec.vocabulary_[tok] == i for i, tok in enumerate(vocab) if i >= 2)
@@ -163,7 +165,8 @@ def test_feature_names_and_vocabulary_list():
 def test_set_output_pandas():
     vec = SequenceVectorizer(max_len=3).set_output(transform="pandas")
     out = vec.fit_transform(DOCS)
-    assert list(out.columns) == ["position_0", "position_1", "position_2"]
+    assert list(out.columns) == list(vec.get_feature_names_out())
+    assert id_space_of(out) == (vec.n_tokens_, vec.vocabulary_fingerprint_, 3)
 
 
 def test_dtype_and_pickle_and_clone():

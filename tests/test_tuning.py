@@ -38,7 +38,7 @@ def test_a_pipeline_and_the_same_seed_give_the_same_curve():
 
 
 def test_bad_arguments():
-    with pytest.raises(TypeError, match="lr_find needs a classifier of sklearn_rnn"):
+    with pytest.raises(TypeError, match="lr_find needs a network estimator of sklearn_rnn"):
         lr_find(SequenceVectorizer(), ["a"], [0])
     with pytest.raises(ValueError, match="0 < start_lr < end_lr"):
         lr_find(RecurrentTextClassifier(), np.ones((4, 2), dtype=int), [0, 1, 0, 1], start_lr=1.0, end_lr=0.1)

@@ -16,14 +16,14 @@ import torch
 from torch.nn import functional as F
 from _harness import first_labels, semi_supervised_ids  # the script's folder is on sys.path
 from sklearn_rnn import RecurrentTextClassifier
-from sklearn_rnn.modules.recurrent import RecurrentClassifierNet
+from sklearn_rnn.modules.recurrent import RecurrentNet
 torch.set_num_threads(2); torch.manual_seed(0)
 torch.set_flush_denormal(True)
 train, test, ids, Xt, ntok = semi_supervised_ids()
 ytr, yt = train.target, test.target
 EPOCHS = float(sys.argv[1]); K = int(sys.argv[2]); labels_list = [int(a) for a in sys.argv[3].split(",")]
 H, D, B = 64, 64, 64
-net = RecurrentClassifierNet(ntok, 2, embedding_dim=D, hidden_size=H, bidirectional=True, pooling="max")
+net = RecurrentNet(ntok, 2, embedding_dim=D, hidden_size=H, bidirectional=True, pooling="max")
 Uf = torch.nn.Embedding(ntok, H); Ub = torch.nn.Embedding(ntok, H)
 for U in (Uf, Ub): torch.nn.init.normal_(U.weight, 0, 0.05)
 bf = torch.nn.Parameter(torch.zeros(ntok)); bb = torch.nn.Parameter(torch.zeros(ntok))

@@ -7,7 +7,7 @@ from .fused import FusedGRU, FusedRNN, fused_cells_status
 from .head import DenseHead
 from .ngram import BigramBag
 from .pooling import SequencePooling, length_mask
-from .recurrent import RecurrentClassifierNet, RecurrentEncoder, reverse_index
+from .recurrent import RecurrentNet, RecurrentEncoder, reverse_index
 
 __all__ = [
     "BigramBag",
@@ -16,7 +16,7 @@ __all__ = [
     "FusedGRU",
     "FusedRNN",
     "DenseHead",
-    "RecurrentClassifierNet",
+    "RecurrentNet",
     "RecurrentEncoder",
     "SequencePooling",
     "TokenEmbedding",

@@ -1,4 +1,4 @@
-"""1-D convolutional text classifier, optionally followed by a recurrent layer."""
+"""1-D convolutional text network, optionally followed by a recurrent layer."""
 
 import torch
 from torch import nn
@@ -23,8 +23,8 @@ class ConvNet(nn.Module):
     ----------
     n_tokens : int
         Size of the id space.
-    n_classes : int
-        Number of logits.
+    n_outputs : int
+        Number of outputs: one logit per class (or per label), or one value per regression target.
     embedding_dim : int, default=128
     filters : int, default=128
         Output channels per kernel width.
@@ -36,7 +36,7 @@ class ConvNet(nn.Module):
     hidden_size : int, default=64
         Units of ``cell``.
     activation, dense_layers, dropout, spatial_dropout, embedding_weights, freeze_embedding
-        As in :class:`~sklearn_rnn.modules.RecurrentClassifierNet`.
+        As in :class:`~sklearn_rnn.modules.RecurrentNet`.
 
     Examples
     --------
@@ -45,7 +45,7 @@ class ConvNet(nn.Module):
     torch.Size([1, 2])
     """
 
-    def __init__(self, n_tokens, n_classes, embedding_dim=128, filters=128, kernel_size=(3,), cell=None,
+    def __init__(self, n_tokens, n_outputs, embedding_dim=128, filters=128, kernel_size=(3,), cell=None,
                  hidden_size=64, activation="relu", dense_layers=(), dropout=0.0, spatial_dropout=0.0,
                  embedding_weights=None, freeze_embedding=False):
         super().__init__()
@@ -63,7 +63,7 @@ class ConvNet(nn.Module):
         else:
             self.encoder = RecurrentEncoder(filters, (hidden_size,), cell)
             width = self.encoder.output_size
-        self.head = DenseHead(width, n_classes, dense_layers, activation, dropout)
+        self.head = DenseHead(width, n_outputs, dense_layers, activation, dropout)
 
     def forward(self, ids, lengths):
         x = self.embedding(ids).transpose(1, 2)  # (batch, channels, time)

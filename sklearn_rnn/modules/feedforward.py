@@ -34,14 +34,14 @@ class FeedForwardNet(nn.Module):
     ----------
     n_tokens : int
         Size of the id space.
-    n_classes : int
-        Number of logits.
+    n_outputs : int
+        Number of outputs: one logit per class (or per label), or one value per regression target.
     n_positions : int
         Fixed sequence width (used by ``'flatten'`` and raw ids).
     embedding_dim : int or None, default=32
     pooling : {'flatten', 'mean', 'max'}, default='mean'
     dense_layers, activation, dropout, spatial_dropout, embedding_weights, freeze_embedding
-        As in :class:`~sklearn_rnn.modules.RecurrentClassifierNet`.
+        As in :class:`~sklearn_rnn.modules.RecurrentNet`.
 
     Examples
     --------
@@ -50,7 +50,7 @@ class FeedForwardNet(nn.Module):
     torch.Size([1, 2])
     """
 
-    def __init__(self, n_tokens, n_classes, n_positions, embedding_dim=32, pooling="mean", dense_layers=(64,),
+    def __init__(self, n_tokens, n_outputs, n_positions, embedding_dim=32, pooling="mean", dense_layers=(64,),
                  activation="relu", dropout=0.0, spatial_dropout=0.0, embedding_weights=None,
                  freeze_embedding=False):
         super().__init__()
@@ -64,7 +64,7 @@ class FeedForwardNet(nn.Module):
                                             freeze_embedding)
             width = n_positions * embedding_dim if pooling == "flatten" else embedding_dim
         self.pooling = None if self.flatten else SequencePooling(pooling, embedding_dim)
-        self.head = DenseHead(width, n_classes, dense_layers, activation, dropout)
+        self.head = DenseHead(width, n_outputs, dense_layers, activation, dropout)
 
     def forward(self, ids, lengths):
         if self.embedding is None:

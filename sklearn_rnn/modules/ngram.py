@@ -3,17 +3,18 @@
 import torch
 from torch import nn
 
-__all__ = ["BigramBag"]
+__all__ = ["HASH_PRIME", "BigramBag"]
 
-# A prime multiplier spreads (first, second) id pairs over the buckets.
-_PRIME = 1_000_003
+#: The prime multiplier that spreads (first, second) id pairs over hash buckets; the linear
+#: n-gram model (sklearn_rnn.linear) hashes its bigrams with it too.
+HASH_PRIME = 1_000_003
 
 
 class BigramBag(nn.Module):
     """Mean of the embeddings of each document's hashed bigrams.
 
     Bigram ``(a, b)`` of consecutive ids goes to bucket
-    ``(a * 1000003 + b) % n_buckets + 1``; bucket 0 is padding and its
+    ``(a * HASH_PRIME + b) % n_buckets + 1``; bucket 0 is padding and its
     vector is zero. Only bigrams inside the document count (rows are
     left-aligned with their ``lengths``), so padding never changes the
     result. A one-token document has no bigram and gets the zero vector.
@@ -44,7 +45,7 @@ class BigramBag(nn.Module):
     def bucket_ids(self, ids, lengths):
         """Bucket of each bigram, 0 past the document's end: (batch, time - 1)."""
         first, second = ids[:, :-1], ids[:, 1:]
-        buckets = (first * _PRIME + second) % self.n_buckets + 1
+        buckets = (first * HASH_PRIME + second) % self.n_buckets + 1
         positions = torch.arange(buckets.shape[1], device=ids.device).unsqueeze(0)
         return buckets.masked_fill(positions >= (lengths - 1).unsqueeze(1), 0)
 

@@ -20,7 +20,7 @@ from .head import DenseHead
 from .ngram import BigramBag
 from .pooling import SequencePooling
 
-__all__ = ["CELLS", "RecurrentEncoder", "RecurrentClassifierNet", "reverse_index"]
+__all__ = ["CELLS", "RecurrentEncoder", "RecurrentNet", "reverse_index"]
 
 # nn.LSTM is one oneDNN kernel on CPU already; GRU and RNN layers run the
 # fused kernel of .fused (with torch.nn's code where it does not apply).
@@ -118,18 +118,18 @@ class RecurrentEncoder(nn.Module):
         return x, last
 
 
-class RecurrentClassifierNet(nn.Module):
+class RecurrentNet(nn.Module):
     """Embedding, recurrent encoder, pooling over time and a dense head.
 
     The module takes left-aligned ``ids`` (batch, time) and ``lengths`` and
-    returns one logit per class.
+    returns ``n_outputs`` values per row (logits, or regression outputs).
 
     Parameters
     ----------
     n_tokens : int
         Size of the id space.
-    n_classes : int
-        Number of logits.
+    n_outputs : int
+        Number of outputs: one logit per class (or per label), or one value per regression target.
     embedding_dim : int, default=128
     hidden_size : int or tuple of int, default=128
     cell : {'rnn', 'lstm', 'gru'}, default='lstm'
@@ -150,12 +150,12 @@ class RecurrentClassifierNet(nn.Module):
 
     Examples
     --------
-    >>> net = RecurrentClassifierNet(20, 2, embedding_dim=8, hidden_size=(6, 4))
+    >>> net = RecurrentNet(20, 2, embedding_dim=8, hidden_size=(6, 4))
     >>> net(torch.tensor([[3, 4, 0], [5, 0, 0]]), torch.tensor([2, 1])).shape
     torch.Size([2, 2])
     """
 
-    def __init__(self, n_tokens, n_classes, embedding_dim=128, hidden_size=128, cell="lstm",
+    def __init__(self, n_tokens, n_outputs, embedding_dim=128, hidden_size=128, cell="lstm",
                  bidirectional=False, pooling="last", spatial_dropout=0.0, dropout=0.0,
                  dense_layers=(), activation="relu", embedding_weights=None, freeze_embedding=False,
                  packed=False, ngram_buckets=0):
@@ -166,7 +166,7 @@ class RecurrentClassifierNet(nn.Module):
         self.pooling = SequencePooling(pooling, self.encoder.output_size)
         self.bigrams = BigramBag(ngram_buckets, embedding_dim) if ngram_buckets else None
         width = self.encoder.output_size + (embedding_dim if ngram_buckets else 0)
-        self.head = DenseHead(width, n_classes, dense_layers, activation, dropout)
+        self.head = DenseHead(width, n_outputs, dense_layers, activation, dropout)
 
     def forward(self, ids, lengths):
         outputs, last = self.encoder(self.embedding(ids), lengths)
