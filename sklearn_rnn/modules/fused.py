@@ -97,9 +97,15 @@ def _load():
 
 
 def _self_check(lib):
-    """One tiny forward pass against ``torch.nn.GRU``: catches a BLAS with another calling convention."""
+    """One tiny forward pass against ``torch.nn.GRU``: catches a BLAS with another calling convention.
+
+    It runs the first time a fused layer is built, inside whatever seeded fit builds it, so it must
+    not draw from torch's global generator (the GRU's own initialization would): the first fit of a
+    process would then start from other weights than the next fit with the same seed.
+    """
     generator = torch.Generator().manual_seed(0)
-    gru = nn.GRU(3, 5, batch_first=True)
+    with torch.random.fork_rng(devices=[]):
+        gru = nn.GRU(3, 5, batch_first=True)
     with torch.no_grad():
         for param in gru.parameters():
             param.copy_(torch.randn(param.shape, generator=generator))
