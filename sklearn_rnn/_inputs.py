@@ -100,11 +100,12 @@ def check_labels(y, n_rows):
     """
     if y is None:
         raise ValueError("this estimator requires y to be passed, but the target y is None.")
+    if isinstance(y, (list, tuple)) and len(y) and isinstance(y[0], (list, tuple, set, frozenset)) \
+            or isinstance(y, np.ndarray) and y.dtype == object and len(y) and isinstance(y.flat[0], (list, set)):
+        raise ValueError("y holds collections of labels (multi-label); this estimator takes one label per row.")
     if isinstance(y, (list, tuple)):
         _check_label_types(y)
     values = np.asarray(y)
-    if values.dtype == object and values.ndim == 1 and len(values) and isinstance(values[0], (list, tuple, set)):
-        raise ValueError("y holds collections of labels (multi-label); this estimator takes one label per row.")
     if values.ndim == 2 and values.shape[1] == 1:
         values = column_or_1d(values, warn=True)
     if values.ndim != 1:

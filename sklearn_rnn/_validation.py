@@ -308,11 +308,21 @@ class ParameterCheckMixin:
     ``name`` (a meta-estimator's part), as in scikit-learn.
     """
 
+    def _default_parts(self):
+        """The default of each part a meta-estimator builds when its parameter is None, as text."""
+        return {}
+
     def set_params(self, **params):
         valid = self._get_param_names()
         for key in params:
             head = key.split("__", 1)[0]
-            nested = "__" in key and head in valid and hasattr(getattr(self, head, None), "set_params")
+            part = params.get(head, getattr(self, head, None))
+            if "__" in key and head in valid and part is None:
+                raise InvalidParameterError(
+                    f"{type(self).__name__} got {key!r}, but {head} is None (the default part is built only at "
+                    f"fit); set {head}=... to an estimator, for example {head}={self._default_parts()[head]}, "
+                    f"to reach its parameters.")
+            nested = "__" in key and head in valid and hasattr(part, "set_params")
             if key not in valid and not nested:
                 raise InvalidParameterError(unknown_parameter_message(type(self), key, valid))
         return super().set_params(**params)

@@ -115,6 +115,9 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
         self.validation_fraction = validation_fraction
         self.random_state = random_state
 
+    def _default_parts(self):
+        return {"network": "RecurrentTextClassifier()", "linear": "NgramLogisticClassifier()"}
+
     def fit(self, X, y, sample_weight=None, validation_data=None):
         """Fit the network, choose its share, fit the linear model on every row.
 

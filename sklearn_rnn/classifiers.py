@@ -125,7 +125,7 @@ class BaseTextClassifier(ClassifierMixin, BaseTextNetwork):
         else:
             names = np.asarray(y.columns) if hasattr(y, "columns") else None
             matrix = np.asarray(y)
-            if type_of_target(matrix) != "multilabel-indicator":
+            if type_of_target(matrix) != "multilabel-indicator" or not np.isin(matrix, (0, 1)).all():
                 raise ValueError("a 2-D y must be a multi-label indicator matrix of 0s and 1s, one column per "
                                  f"label; got {type_of_target(matrix)!r} values.")
             if names is None:

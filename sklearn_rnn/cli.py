@@ -124,12 +124,15 @@ def load_data(spec, *, split="train", text_column=None, label_column=None, n_sam
     """Texts and labels from ``imdb``, a fastText file, a CSV file or a class folder.
 
     ``split`` picks IMDB's train or test half; other sources are read whole.
-    ``n_samples`` keeps the first ones (the loaders shuffle).
+    ``n_samples`` keeps the first ones (the loaders shuffle). The labels are the
+    classes' names: IMDB's ``neg``/``pos``, a folder's subfolder names, a CSV
+    file's label values, a fastText file's ``__label__`` values.
     """
     from .datasets import fetch_imdb, load_fasttext, load_text_folder
 
     if spec == "imdb":
-        X, y = fetch_imdb(subset=split, return_X_y=True)
+        bunch = fetch_imdb(subset=split)
+        X, y = bunch.data, np.asarray(bunch.target_names, dtype=object)[bunch.target]
     else:
         path = Path(spec)
         if not path.exists():
@@ -137,7 +140,8 @@ def load_data(spec, *, split="train", text_column=None, label_column=None, n_sam
                                "a .csv file, or a folder with one subfolder of .txt files per class).")
         name = path.name.lower()
         if path.is_dir():
-            X, y = load_text_folder(path, return_X_y=True)
+            bunch = load_text_folder(path)
+            X, y = bunch.data, np.asarray(bunch.target_names, dtype=object)[bunch.target]
         elif name.endswith(".csv"):
             X, y = _read_csv(path, text_column, label_column)
         elif ".ft.txt" in name or name.endswith((".txt", ".txt.bz2", ".bz2", ".gz")):
@@ -205,7 +209,7 @@ def _summary(model, X, y, seconds, data):
     from . import __version__
 
     return {"sklearn_rnn_version": __version__, "data": data, "n_samples": len(X),
-            "classes": [c.item() if hasattr(c, "item") else c for c in np.unique(y)],
+            "classes": [_plain(c) for c in model.classes_],
             "fit_seconds": round(seconds, 1), "parameters": {k: repr(v) for k, v in model[-1].get_params().items()}}
 
 
@@ -225,9 +229,8 @@ def cmd_demo(args):
     print(f"Test accuracy on {len(X_test):,} reviews: {accuracy:.2%} (fit in {seconds:.0f} s)")
     path = save_model(model, args.out, {**_summary(model, X, y, seconds, "imdb"), "test_accuracy": accuracy})
     print(f"Saved to {path}")
-    names = ["negative", "positive"]
     for text, proba in zip(DEMO_SENTENCES, model.predict_proba(list(DEMO_SENTENCES))):
-        print(f"{names[int(np.argmax(proba))]:>8} ({proba.max():.0%})  {text}")
+        print(f"{model.classes_[int(np.argmax(proba))]:>8} ({proba.max():.0%})  {text}")
     return 0
 
 
@@ -469,7 +472,22 @@ def make_parser():
     search.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
     _model_options(search)
     search.set_defaults(func=cmd_search)
+    parser.commands = {"demo": demo, "train": train, "predict": predict, "evaluate": evaluate, "search": search}
     return parser
+
+
+def parse_args(parser, argv):
+    """The command line, its options in any position: ``predict MODEL --format json TEXT`` too.
+
+    argparse's ``parse_intermixed_args`` takes no subparsers, so the command's own parser reads
+    everything after the command's name.
+    """
+    commands = parser.commands
+    if argv and argv[0] in commands:
+        args = commands[argv[0]].parse_intermixed_args(argv[1:])
+        args.command = argv[0]
+        return args
+    return parser.parse_args(argv)
 
 
 def main(argv=None):
@@ -483,7 +501,7 @@ def main(argv=None):
     from ._validation import InvalidParameterError
     from .persistence import ModelFormatError
 
-    args = make_parser().parse_args(argv)
+    args = parse_args(make_parser(), sys.argv[1:] if argv is None else list(argv))
     if getattr(args, "scheduler", None) and args.n_jobs is None:
         args.n_jobs = -1
     try:

@@ -178,6 +178,9 @@ class SemiSupervisedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierM
         self.random_state = random_state
         self.verbose = verbose
 
+    def _default_parts(self):
+        return {"estimator": "RecurrentTextClassifier()"}
+
     def _base(self):
         return RecurrentTextClassifier() if self.estimator is None else self.estimator
 

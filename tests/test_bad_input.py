@@ -142,3 +142,63 @@ def test_any_unicode_text_gets_valid_probabilities(fitted, texts):
     assert np.isfinite(proba).all() and (proba >= 0).all()
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
     assert set(fitted.predict(texts)) <= {"pos", "neg"}
+
+
+# ------------------------------------------------- pandas output (set_output)
+def _frame_pipeline(docs, y, **clf):
+    from sklearn.pipeline import Pipeline
+
+    from sklearn_rnn import RecurrentTextClassifier
+
+    vec = SequenceVectorizer().set_output(transform="pandas")
+    return Pipeline([("vec", vec), ("clf", RecurrentTextClassifier(hidden_size=4, embedding_dim=4, max_epochs=1,
+                                                                   random_state=0, **clf))]).fit(docs, y)
+
+
+def test_a_dataframe_of_ids_keeps_the_id_space_checks():
+    import pandas as pd
+
+    docs = ["a good film", "a bad film", "good plot", "bad acting"] * 5
+    y = [1, 0, 1, 0] * 5
+    model = _frame_pipeline(docs, y)
+    ids = model[0].transform(docs)
+    assert isinstance(ids, pd.DataFrame)
+    clf = model[-1]
+    assert clf.n_tokens_ == model[0].n_tokens_ and clf.vocabulary_fingerprint_ == model[0].vocabulary_fingerprint_
+    # The same ids predict the same as an array, a copy or a slice of the frame.
+    np.testing.assert_allclose(clf.predict_proba(ids.copy()), model.predict_proba(docs), atol=1e-6)
+    np.testing.assert_allclose(clf.predict_proba(ids.iloc[3:7]), model.predict_proba(docs[3:7]), atol=1e-6)
+    # A refitted vocabulary at predict ...
+    other = SequenceVectorizer().set_output(transform="pandas").fit(["film film acting", "zebra"] + docs)
+    with pytest.raises(ValueError, match="ids from another vocabulary"):
+        clf.predict(other.transform(docs))
+    # ... and under warm_start ...
+    warm = _frame_pipeline(docs, y, warm_start=True)
+    with pytest.raises(ValueError, match="ids from another vocabulary"):
+        warm[-1].fit(other.transform(docs), y)
+    # ... and a numeric column joined by a ColumnTransformer are refused.
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_rnn import RecurrentTextClassifier
+
+    frame = pd.DataFrame({"text": docs, "stars": np.arange(20)})
+    joined = ColumnTransformer([("vec", SequenceVectorizer(), "text")], remainder="passthrough").set_output(
+        transform="pandas")
+    with pytest.raises(ValueError, match=r"X has \d+ columns but the SequenceVectorizer wrote \d+ columns"):
+        make_pipeline(joined, RecurrentTextClassifier(hidden_size=4, max_epochs=1)).fit(frame, y)
+    # Columns put in another order would scramble every document.
+    with pytest.raises(ValueError, match="not in the order the SequenceVectorizer wrote them"):
+        clf.predict(ids[ids.columns[::-1]])
+
+
+def test_ids_of_unknown_origin_are_checked_for_what_they_allow():
+    import pandas as pd
+
+    from sklearn_rnn import RecurrentTextClassifier
+
+    ids = pd.DataFrame(np.array([[0, 2, 3], [4, 5, 2]] * 10), columns=["a", "b", "c"])
+    clf = RecurrentTextClassifier(hidden_size=4, embedding_dim=4, max_epochs=1).fit(ids, [0, 1] * 10)
+    assert clf.vocabulary_fingerprint_ is None and clf.n_tokens_ == 6  # the largest id + 1: nothing more is known
+    with pytest.raises(ValueError, match="X holds the id 9"):
+        clf.predict(pd.DataFrame([[0, 9, 2]], columns=["a", "b", "c"]))

@@ -129,7 +129,28 @@ def test_train_on_fasttext_and_folder(data, tmp_path):
         assert "Fitted on 120 documents" in done.stdout
         done = run("predict", str(out), "great loved superb", "--format", "json")
         label = json.loads(done.stdout)["label"]
-        assert label == (2 if spec.name.endswith("bz2") else 1)  # __label__2, or the second folder
+        assert label == (2 if spec.name.endswith("bz2") else "pos")  # __label__2, or the folder's name
+
+
+def test_a_folder_models_class_names_reach_every_output(data, tmp_path):
+    out = tmp_path / "folder_model"
+    assert run("train", "--data", str(data / "folder"), "--out", str(out), *SMALL).returncode == 0
+    assert json.loads((out / "training.json").read_text())["classes"] == ["neg", "pos"]
+    # Options stand anywhere: before, between and after the documents.
+    as_json = run("predict", str(out), "--format", "json", "a great and wonderful film", "boring awful dull waste")
+    assert as_json.returncode == 0, as_json.stderr
+    rows = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert [r["label"] for r in rows] == ["pos", "neg"] and set(rows[0]["probabilities"]) == {"neg", "pos"}
+    table = run("predict", "--format", "table", str(out), "superb moving story")
+    header = table.stdout.splitlines()[0]
+    assert "p(neg)" in header and "p(pos)" in header and table.stdout.splitlines()[1].split()[0] == "pos"
+    as_csv = run("predict", str(out), "superb moving story", "--format", "csv")
+    assert list(csv.DictReader(io.StringIO(as_csv.stdout)))[0].keys() >= {"label", "p_neg", "p_pos"}
+    report = run("evaluate", str(out), "--data", str(data / "folder"))
+    assert report.returncode == 0, report.stderr
+    lines = report.stdout.splitlines()
+    assert any(line.split()[:1] == ["neg"] for line in lines) and any(line.split()[:1] == ["pos"] for line in lines)
+    assert not any(line.split()[:1] in (["0"], ["1"]) for line in lines)
 
 
 @pytest.mark.parametrize("args, message", [
@@ -236,9 +257,10 @@ def test_demo_fits_scores_saves_and_classifies(tmp_path):
     assert "Fitting the default pipeline on 160 IMDB reviews" in done.stdout
     assert "Test accuracy on 100 reviews" in done.stdout
     assert (out / "model.safetensors").is_file()
-    assert json.loads((out / "training.json").read_text())["n_samples"] == 160
+    summary = json.loads((out / "training.json").read_text())
+    assert summary["n_samples"] == 160 and summary["classes"] == ["neg", "pos"]  # IMDB's class names
     last = done.stdout.strip().splitlines()[-2:]
-    assert all(line.split()[0] in {"negative", "positive"} for line in last)
+    assert all(line.split()[0] in {"neg", "pos"} for line in last)
 
 
 def test_search_on_a_dask_scheduler(data, tmp_path):

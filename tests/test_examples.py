@@ -66,6 +66,6 @@ def test_out_of_core_example_streams_a_synthetic_file(tmp_path):
 def test_semi_supervised_example(imdb_home, tmp_path):
     out = run("semi_supervised_imdb.py", "--labels", "40", "80", "--n-unlabelled", "300", "--n-test", "200",
               "--epochs", "1", "--out", str(tmp_path / "semi.png"), home=imdb_home, cwd=tmp_path)
-    assert out.count("'model': 'BiLSTM + unlabelled'") == 2 and "'unlabelled rows': 300" in out
+    assert out.count("'model': 'blend + unlabelled'") == 2 and "'unlabelled rows': 300" in out
     assert any(line.startswith("model") and "TF-IDF + LR" in line for line in out.splitlines())  # the table
     assert (tmp_path / "semi.png").stat().st_size > 10_000
