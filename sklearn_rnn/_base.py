@@ -16,7 +16,6 @@ The hooks a task implements: ``_fit_targets``, ``_encode_targets``,
 """
 
 import copy
-import warnings
 from numbers import Integral, Real
 from typing import NamedTuple
 
@@ -35,6 +34,7 @@ from ._config import runtime
 from ._hardware import resolve_precision
 from ._inputs import IdSpaceMixin, check_sample_weight, n_rows, validation_split
 from ._net import OPTIMIZERS, BestWeights, EpochMetric, OneCycle, Penalty, TextNet, discard, optimizer_and_params
+from ._warnings import warn
 from ._validation import Interval, Options, ParameterCheckMixin, Sizes, Subclass, validate_parameters
 from .modules.head import ACTIVATIONS
 from .regularization import INITIALIZERS, REGULARIZERS, initialize_weights
@@ -305,8 +305,8 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
             kept = f"the weights of epoch {best.best_epoch_}, the best {best.monitor} so far,"
         else:
             kept = "the weights of the unfinished first epoch"
-        warnings.warn(f"fit was interrupted (KeyboardInterrupt) after {len(done)} complete epoch(s); "
-                      f"{type(self).__name__} keeps {kept} and can predict.", UserWarning, stacklevel=4)
+        warn(f"fit was interrupted (KeyboardInterrupt) after {len(done)} complete epoch(s); "
+             f"{type(self).__name__} keeps {kept} and can predict.")
 
     # ------------------------------------------------------------------ data
     def _dataset(self, X, y=None, sample_weight=None):

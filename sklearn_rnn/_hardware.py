@@ -1,9 +1,10 @@
 """What the machine can compute: probes run once per process, mocked in tests."""
 
 import functools
-import warnings
 
 import torch
+
+from ._warnings import warn
 
 __all__ = ["bfloat16_supported", "resolve_precision"]
 
@@ -64,11 +65,7 @@ def resolve_precision(precision, device, owner):
     'float32'
     """
     if precision == "bfloat16" and not bfloat16_supported(device):
-        warnings.warn(
-            f"precision='bfloat16' needs bfloat16 kernels, which this {device.upper()} lacks (on CPU: "
-            f"AVX-512 BF16 or AMX instructions); {owner} trains in float32 instead.",
-            UserWarning,
-            stacklevel=3,
-        )
+        warn(f"precision='bfloat16' needs bfloat16 kernels, which this {device.upper()} lacks (on CPU: "
+             f"AVX-512 BF16 or AMX instructions); {owner} trains in float32 instead.")
         return "float32"
     return precision

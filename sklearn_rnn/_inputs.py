@@ -12,13 +12,13 @@ the linear n-gram model and the meta-estimators that split rows):
 - sample weights are finite, non-negative and not all zero.
 """
 
-import warnings
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_non_negative, column_or_1d, validate_data
 
+from ._warnings import warn
 from .text import TokenIds, id_space_of
 from .training import ID_DTYPES
 
@@ -135,8 +135,7 @@ def check_weighted_classes(encoded, sample_weight, classes, owner):
     if len(classes) - len(zero) < 2:
         raise ValueError(f"sample_weight is 0 for every row of the classes {zero}: at most 1 class is left to "
                          f"learn, and {owner} needs 2.")
-    warnings.warn(f"sample_weight is 0 for every row of the classes {zero}: {owner} will hardly ever predict "
-                  "them.", UserWarning, stacklevel=4)
+    warn(f"sample_weight is 0 for every row of the classes {zero}: {owner} will hardly ever predict them.")
 
 
 def n_rows(X):

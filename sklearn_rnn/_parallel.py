@@ -11,7 +11,8 @@ of two 2-thread fits on 2 cores runs tens of times slower than one of
 
 import os
 import sys
-import warnings
+
+from ._warnings import warn
 
 __all__ = ["resolve_threads", "thread_budget", "worker_kind"]
 
@@ -97,11 +98,11 @@ def resolve_threads(n_threads):
     if n_threads is None:
         return budget
     if n_threads > budget:
-        warnings.warn(
+        warn(
             f"n_threads={n_threads} is more than the {budget} thread(s) each task of this {worker_kind()} "
             f"worker may use (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, {_cores()} cores "
             f"shared by the workers); using {budget}. More threads than cores make parallel fits wait on "
             "each other, which can slow a grid search tens of times. Leave n_threads=None inside "
-            "parallel searches.", RuntimeWarning, stacklevel=3)
+            "parallel searches.", RuntimeWarning)
         return budget
     return n_threads

@@ -10,7 +10,7 @@ what it may be, and what it got.
 import difflib
 import functools
 import inspect
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
@@ -43,6 +43,7 @@ class Interval:
     --------
     >>> str(Interval(Integral, 1, None, closed="left"))
     'an int in the range [1, inf)'
+    >>> from numbers import Real
     >>> Interval(Real, 0, 1, closed="left").is_satisfied_by(1.0)
     False
     """

@@ -1,7 +1,6 @@
 """The blend of a network and a linear n-gram model, the share chosen on held-out rows."""
 
 import inspect
-import warnings
 from numbers import Real
 
 import numpy as np
@@ -14,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._inputs import IdSpaceMixin, check_labels, check_sample_weight, check_weighted_classes, take_rows, validation_split
 from ._inputs import n_rows as count_rows
+from ._warnings import warn
 from ._registry import register
 from ._validation import HasMethods, Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
 from .classifiers import RecurrentTextClassifier
@@ -204,9 +204,8 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
         share = float(SHARE_GRID[int(np.argmin(losses))])
         if share in (0.0, 1.0):
             ignored = "network" if share == 0.0 else "linear model"
-            warnings.warn(f"BlendedTextClassifier: the held-out rows gave the network a share of {share}, so the "
-                          f"{ignored} makes no prediction; fit that part alone, or set network_share.",
-                          UserWarning, stacklevel=3)
+            warn(f"BlendedTextClassifier: the held-out rows gave the network a share of {share}, so the "
+                 f"{ignored} makes no prediction; fit that part alone, or set network_share.")
         return share
 
     @property

@@ -20,7 +20,6 @@ import json
 import numbers
 import os
 import tempfile
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +30,7 @@ from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
 
 from ._legacy import upgrade_v1
+from ._warnings import warn
 from ._registry import registered
 
 __all__ = ["FORMAT_VERSION", "ModelFormatError", "check_savable", "checksum", "load", "save"]
@@ -443,8 +443,8 @@ def _checked_description(path, header, tensors):
         if _weightschecksum(tensors) != header.get("weights_sha256"):
             raise ModelFormatError(f"{path}: the weights do not match the checksum written at save time; "
                                    "the file was edited or damaged.")
-        warnings.warn(f"{path} has format version 1, whose checksum covers the weights only, not the "
-                      "description; save it again to protect the whole file.", UserWarning, stacklevel=4)
+        warn(f"{path} has format version 1, whose checksum covers the weights only, not the "
+             "description; save it again to protect the whole file.")
         return upgrade_v1(header.get("object"))
     raise ModelFormatError(
         f"{path} has format version {version!r}, written by sklearn_rnn {header.get('sklearn_rnn_version')}; "

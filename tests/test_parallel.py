@@ -40,7 +40,7 @@ def _fit_and_read_threads(n_threads):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         clf.fit(ids, y)
-    messages = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+    messages = [f"{w.message} @ {os.path.basename(w.filename)}" for w in caught if issubclass(w.category, RuntimeWarning)]
     return worker_kind(), thread_budget(), int(clf.net_.history[-1, "torch_threads"]), messages
 
 
@@ -62,6 +62,7 @@ def test_loky_workers_stay_within_their_share_of_the_cores():
     assert seen_many == share  # an explicit count above the share is capped ...
     assert warned_none == [] and len(warned_many) == 1  # ... with one warning saying why
     assert f"n_threads={share + 1} is more than the {share} thread(s)" in warned_many[0]
+    assert warned_many[0].endswith("@ test_parallel.py")  # the warning points at the caller, not contextlib
 
 
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed (the 'dask' extra)")
