@@ -115,11 +115,15 @@ TRAINING_PARAMS = """\
         Where to train; ``'auto'`` takes CUDA when available.
     n_threads : int, default=None
         Torch threads of the calling thread during fit/predict (restored
-        afterwards). None leaves torch's setting. Inside a joblib or Dask
-        worker (a grid search with ``n_jobs`` > 1), None means the worker's
-        share of the cores and a larger count is cut to that share, with a
-        warning: more threads than cores slow a search tens of times. See
-        :func:`sklearn_rnn.set_config` for the other runtime measures.
+        afterwards). None keeps torch's count, cut to the cores that other
+        processes leave free when the call starts (``/proc/loadavg``'s run
+        queue): threads that share a core with another process wait for each
+        other, and a fit beside a busy process ran 3 times slower with two
+        threads than with one (``docs/performance.md``). Inside a joblib or
+        Dask worker (a grid search with ``n_jobs`` > 1), None means the
+        worker's share of the cores and a larger count is cut to that share,
+        with a warning. See :func:`sklearn_rnn.set_config` for the other
+        runtime measures.
     precision : {'float32', 'bfloat16'}, default='float32'
         ``'bfloat16'`` computes the forward pass under bfloat16 autocast
         (mixed precision, like Keras's ``mixed_bfloat16`` policy) while the

@@ -92,6 +92,8 @@ class TextNet(NeuralNet):
         return outputs.float()  # the loss and the predictions are computed in float32
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
+        if isinstance(y_pred, tuple):  # a module's auxiliary outputs while training: each adds its loss
+            return sum(self.get_loss(part, y_true, X=X, training=training) for part in y_pred)
         y_true = y_true.to(y_pred.device)
         losses = self.criterion_(y_pred, y_true)
         if losses.ndim == 2:  # one loss per output (labels of a multi-label task, regression targets)
@@ -103,6 +105,8 @@ class TextNet(NeuralNet):
         return losses.sum() / total
 
     def _record_metric(self, prefix, y_pred, y_true):
+        if isinstance(y_pred, tuple):  # the prediction comes first, auxiliary outputs after
+            y_pred = y_pred[0]
         if self.metric is not None:
             self.history.record_batch(f"{prefix}_correct", float(self.metric(y_pred.detach(), y_true)))
 

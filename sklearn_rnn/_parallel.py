@@ -11,10 +11,17 @@ of two 2-thread fits on 2 cores runs tens of times slower than one of
 
 import os
 import sys
+import time
+
+import torch
 
 from ._warnings import warn
 
-__all__ = ["resolve_threads", "thread_budget", "worker_kind"]
+__all__ = ["busy_cores", "resolve_threads", "thread_budget", "worker_kind"]
+
+#: Readings of the run queue that :func:`busy_cores` takes; the least counts, so that a task that
+#: runs for an instant (a shell command, this process's own start-up) is not taken for load.
+BUSY_SAMPLES = 3
 
 
 def _cores():
@@ -41,6 +48,50 @@ def _dask_worker():
         return get_worker()
     except (ImportError, ValueError):
         return None
+
+
+def _running_tasks():
+    """Runnable tasks of the machine now, from ``/proc/loadavg`` (None where there is no such file)."""
+    try:
+        with open("/proc/loadavg") as f:
+            return int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _own_running_threads():
+    """This process's threads that are running now (the caller's among them)."""
+    count = 0
+    for name in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{name}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        count += stat[stat.rindex(")") + 2] == "R"
+    return max(count, 1)
+
+
+def busy_cores():
+    """Cores that other processes keep busy now: the run queue less this process's running threads.
+
+    The least of ``BUSY_SAMPLES`` readings a millisecond apart; 0 where the
+    machine does not tell (no ``/proc``).
+
+    Examples
+    --------
+    >>> busy_cores() >= 0
+    True
+    """
+    readings = []
+    for i in range(BUSY_SAMPLES):
+        if i:
+            time.sleep(0.001)
+        running = _running_tasks()
+        if running is None:
+            return 0
+        readings.append(running - _own_running_threads())
+    return max(0, min(readings))
 
 
 def worker_kind():
@@ -81,20 +132,29 @@ def thread_budget():
 
 
 def resolve_threads(n_threads):
-    """The thread count a fit or predict sets: ``n_threads`` capped to the worker's budget.
+    """The thread count a fit or predict sets: ``n_threads``, capped to the worker's budget.
 
-    Outside a worker ``n_threads`` is returned as it is (None leaves torch's
-    setting). Inside one, None becomes the budget and a larger count is cut
-    to it, with a warning that says why.
+    Inside a joblib or Dask worker, None becomes the budget and a larger count
+    is cut to it, with a warning that says why. Outside a worker an int is kept
+    as it is, and None keeps torch's count unless other processes keep cores
+    busy: then it is cut to the cores they leave free (at least 1). OpenMP
+    threads that share a core with another process wait for each other
+    (spinning), which made a small fit beside one busy process 3 times slower
+    than one thread (``docs/performance.md``).
 
     Examples
     --------
-    >>> resolve_threads(2), resolve_threads(None)
-    (2, None)
+    >>> resolve_threads(2)
+    2
     """
     budget = thread_budget()
     if budget is None:
-        return n_threads
+        if n_threads is not None:
+            return n_threads
+        busy = busy_cores()
+        if not busy:
+            return None
+        return max(1, min(torch.get_num_threads(), _cores() - busy))
     if n_threads is None:
         return budget
     if n_threads > budget:

@@ -44,11 +44,42 @@ def _fit_and_read_threads(n_threads):
     return worker_kind(), thread_budget(), int(clf.net_.history[-1, "torch_threads"]), messages
 
 
-def test_outside_a_worker_n_threads_is_kept():
+def test_outside_a_worker_n_threads_is_kept(monkeypatch):
+    from sklearn_rnn import _parallel
+
+    monkeypatch.setattr(_parallel, "busy_cores", lambda: 0)  # the machine to this test alone
     assert worker_kind() is None and thread_budget() is None
     assert resolve_threads(3) == 3 and resolve_threads(None) is None
     kind, budget, seen, messages = _fit_and_read_threads(2)
     assert (kind, budget, seen, messages) == (None, None, 2, [])
+
+
+def test_outside_a_worker_none_leaves_the_cores_other_processes_keep_busy(monkeypatch):
+    from sklearn_rnn import _parallel
+
+    X, y = _corpus()
+    ids = SequenceVectorizer(max_len=10).fit_transform(X)
+    monkeypatch.setattr(_parallel, "_cores", lambda: 2)
+    torch.set_num_threads(2)
+    seen = {}
+    for others in (0, 1, 5):
+        monkeypatch.setattr(_parallel, "_running_tasks", lambda: others + _parallel._own_running_threads())
+        clf = RecurrentTextClassifier(hidden_size=4, embedding_dim=4, max_epochs=1, callbacks=[_ReadThreads()],
+                                      random_state=0).fit(ids, y)
+        seen[others] = int(clf.net_.history[-1, "torch_threads"])
+        assert torch.get_num_threads() == 2  # restored
+    assert seen == {0: 2, 1: 1, 5: 1}
+    # An explicit count is the user's: kept, busy or not.
+    assert RecurrentTextClassifier(hidden_size=4, embedding_dim=4, max_epochs=1, n_threads=2, random_state=0,
+                                   callbacks=[_ReadThreads()]).fit(ids, y).net_.history[-1, "torch_threads"] == 2
+
+
+def test_busy_cores_reads_the_run_queue_less_this_process():
+    from sklearn_rnn._parallel import busy_cores
+
+    assert busy_cores() >= 0
+    with open("/proc/loadavg") as f:
+        assert f.read().split()[3].count("/") == 1  # the field busy_cores reads: running/threads
 
 
 def test_loky_workers_stay_within_their_share_of_the_cores():
