@@ -44,6 +44,11 @@ class TrainingHistoryDisplay:
         The figure holding them.
     lines_ : dict
         ``(name, column)`` to the line drawn for that history column.
+    legend_ : matplotlib Legend
+        One entry per fit (its colour) and one per line style. Below the two
+        panels when the display draws its own figure, so that it covers no
+        curve however many fits are drawn; on the accuracy panel in given
+        ``ax``.
 
     Examples
     --------
@@ -114,9 +119,11 @@ class TrainingHistoryDisplay:
             ``self``, with ``axes_``, ``figure_`` and ``lines_`` set.
         """
         import matplotlib.pyplot as plt
+        from matplotlib.lines import Line2D
 
-        if ax is None:
-            figure, axes = plt.subplots(1, 2, figsize=(10, 4))
+        own_figure = ax is None
+        if own_figure:
+            figure, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
         else:
             axes = np.asarray(ax).ravel()
             if axes.size != 2:
@@ -130,15 +137,27 @@ class TrainingHistoryDisplay:
                 for split, style in (("train", "-"), ("valid", "--")):
                     column = f"{split}_{metric}"
                     if column in history:
-                        label = f"{name}, {'training' if split == 'train' else 'validation'}"
-                        (line,) = panel.plot(history.index, history[column], style, color=color, label=label)
+                        (line,) = panel.plot(history.index, history[column], style, color=color,
+                                             label=f"{name}, {'training' if split == 'train' else 'validation'}")
                         self.lines_[(name, column)] = line
                 if best is not None:
                     panel.axvline(best, linestyle=":", color=color, label=f"{name}, best epoch {best}")
         for panel, label in zip(axes, ("loss", "accuracy")):
             panel.set_xlabel("epoch")
             panel.set_ylabel(label)
-            panel.legend()
+        # One legend for both panels, one entry per fit (its colour) and one per line style, below the
+        # panels when the display drew the figure: however many fits, it covers no curve.
+        handles = [Line2D([], [], color=colors[i % len(colors)], label=name) for i, name in enumerate(self.names)]
+        handles += [Line2D([], [], color="gray", linestyle="-", label="training")]
+        if any("valid_loss" in h for h in self.histories):
+            handles.append(Line2D([], [], color="gray", linestyle="--", label="validation"))
+        if any(b is not None for b in self.best_epochs):
+            handles.append(Line2D([], [], color="gray", linestyle=":", label="best epoch (weights kept)"))
+        if own_figure:
+            self.legend_ = figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6),
+                                         frameon=False)
+        else:
+            self.legend_ = axes[-1].legend(handles=handles, fontsize="small")
         self.axes_, self.figure_ = np.asarray(axes), figure
         return self
 

@@ -31,7 +31,7 @@ def test_one_fit_draws_train_and_validation_loss_and_accuracy(ids_data):
     np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3, 4])
     np.testing.assert_allclose(train.get_ydata(), clf.history_["train_loss"])
     assert display.lines_[(name, "valid_acc")].get_linestyle() == "--"
-    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == [f"{name}, training", f"{name}, validation"]
+    assert [t.get_text() for t in display.legend_.get_texts()] == [name, "training", "validation"]
     assert len(loss_ax.get_lines()) == 2  # no best-epoch marker without early stopping
 
 
@@ -50,7 +50,22 @@ def test_the_restored_epoch_is_marked_and_fits_overlay(ids_data):
     assert len(markers) == 1 and markers[0].get_xdata()[0] == best
     assert {key[0] for key in display.lines_} == {"LSTM", "GRU"}
     assert display.lines_[("LSTM", "train_loss")].get_color() != display.lines_[("GRU", "train_loss")].get_color()
-    assert f"LSTM, best epoch {best}" in [t.get_text() for t in loss_ax.get_legend().get_texts()]
+    assert [t.get_text() for t in display.legend_.get_texts()] == ["LSTM", "GRU", "training", "validation",
+                                                                   "best epoch (weights kept)"]
+
+
+def test_the_legend_of_many_fits_covers_no_panel(ids_data):
+    X, y = ids_data
+    fits = [RecurrentTextClassifier(**SMALL, cell=cell, max_epochs=2).fit(X, y) for cell in ("rnn", "lstm", "gru")]
+    fits += [RecurrentTextClassifier(**SMALL, cell="gru", bidirectional=True, max_epochs=2).fit(X, y)]
+    display = TrainingHistoryDisplay.from_estimator(fits, names=["RNN", "LSTM", "GRU", "BiGRU"])
+    figure = display.figure_
+    figure.canvas.draw()
+    assert figure.legends == [display.legend_] and all(ax.get_legend() is None for ax in display.axes_)
+    legend = display.legend_.get_window_extent()
+    for ax in display.axes_:
+        assert not legend.overlaps(ax.get_window_extent())
+    assert len(display.legend_.get_texts()) == 4 + 2  # a name per fit, two styles: not a line per curve
 
 
 def test_given_axes_and_errors(ids_data):

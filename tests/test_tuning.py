@@ -54,3 +54,17 @@ def test_plot_draws_the_curve_and_marks_the_suggestion(ids_data):
     assert marker.get_xdata()[0] == result.attrs["suggested_lr"]
     assert ax.get_xscale() == "log" and ax.get_xlabel() == "learning rate"
     assert "suggested lr" in [t.get_text() for t in ax.get_legend().get_texts()][1]
+
+
+def test_a_range_whose_loss_still_falls_at_its_end_warns(ids_data):
+    X, y = ids_data
+    with pytest.warns(UserWarning, match="the loss was still falling at the last rate tried .* larger end_lr"):
+        falling = lr_find(RecurrentTextClassifier(**SMALL), X, y, start_lr=1e-5, end_lr=1e-3, num_steps=12)
+    assert falling["smoothed_loss"].idxmin() == len(falling) - 1
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a range that reaches its minimum before the end is no surprise
+        ended = lr_find(RecurrentTextClassifier(**SMALL), np.vstack([X] * 3), np.concatenate([y] * 3),
+                        start_lr=1e-4, end_lr=1000.0, num_steps=150)
+    assert ended["smoothed_loss"].idxmin() < len(ended) - 1
