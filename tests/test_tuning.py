@@ -59,7 +59,7 @@ def test_plot_draws_the_curve_and_marks_the_suggestion(ids_data):
 def test_a_range_whose_loss_still_falls_at_its_end_warns(ids_data):
     X, y = ids_data
     with pytest.warns(UserWarning, match="the loss was still falling at the last rate tried .* larger end_lr"):
-        falling = lr_find(RecurrentTextClassifier(**SMALL), X, y, start_lr=1e-5, end_lr=1e-3, num_steps=12)
+        falling = lr_find(RecurrentTextClassifier(**SMALL), X, y, start_lr=1e-3, end_lr=0.1, num_steps=25)
     assert falling["smoothed_loss"].idxmin() == len(falling) - 1
     import warnings
 
