@@ -5,6 +5,7 @@ from .blend import BlendedTextClassifier
 from .classifiers import KERAS_STYLE, ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier
 from .linear import NgramLogisticClassifier
 from .persistence import load, save
+from .regressors import ConvTextRegressor, FeedForwardTextRegressor, RecurrentTextRegressor
 from .semi_supervised import SemiSupervisedTextClassifier
 from .text import SequenceVectorizer
 from .tuning import lr_find, plot_lr_find
@@ -15,9 +16,12 @@ __all__ = [
     "KERAS_STYLE",
     "BlendedTextClassifier",
     "ConvTextClassifier",
+    "ConvTextRegressor",
     "FeedForwardTextClassifier",
+    "FeedForwardTextRegressor",
     "NgramLogisticClassifier",
     "RecurrentTextClassifier",
+    "RecurrentTextRegressor",
     "SemiSupervisedTextClassifier",
     "SequenceVectorizer",
     "config_context",

@@ -21,8 +21,9 @@ from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn_rnn
-from sklearn_rnn import (BlendedTextClassifier, ConvTextClassifier, FeedForwardTextClassifier, NgramLogisticClassifier,
-                         RecurrentTextClassifier, SemiSupervisedTextClassifier, SequenceVectorizer)
+from sklearn_rnn import (BlendedTextClassifier, ConvTextClassifier, ConvTextRegressor, FeedForwardTextClassifier,
+                         FeedForwardTextRegressor, NgramLogisticClassifier, RecurrentTextClassifier,
+                         RecurrentTextRegressor, SemiSupervisedTextClassifier, SequenceVectorizer)
 from sklearn_rnn.utils import estimator_checks as package_checks
 
 # The one table of small settings: every estimator of the package, in the settings its tests use.
@@ -39,6 +40,10 @@ ESTIMATORS = [
     NgramLogisticClassifier(C=10.0),
     BlendedTextClassifier(network=NETWORK, network_share="auto", validation_fraction=0.2, random_state=0),
     SemiSupervisedTextClassifier(estimator=NETWORK, pretraining_epochs=1, self_training_epochs=2, random_state=0),
+    RecurrentTextRegressor(cell="gru", hidden_size=8, pooling="mean", **SMALL),
+    RecurrentTextRegressor(cell="lstm", hidden_size=8, loss="huber", ngram_buckets=64, **SMALL),
+    FeedForwardTextRegressor(pooling="flatten", dense_layers=(16,), **SMALL),
+    ConvTextRegressor(filters=8, kernel_size=(1, 2), loss="absolute_error", **SMALL),
 ]
 
 _NETWORK_FAILURES = {
@@ -62,6 +67,15 @@ if tuple(int(part) for part in sklearn.__version__.split(".")[:2]) < (1, 7):
         "makes for categorical estimators, and numpy refuses the cast inside the check, "
         "before the estimator runs (seen with 1.6.1; the check passes with 1.9.1)."
     )
+_POOLED_REGRESSION = {
+    f"check_regressors_train{variant}": (
+        "fits a linear function of 10 continuous columns, rounded to token ids: 8 distinct ids over 10 "
+        "positions. A network that pools over positions (max, mean, a final state) reads a document as "
+        "tokens in an order, not as columns, and scores R2 0.08-0.29 where the check wants 0.5; the "
+        "feedforward regressor with pooling='flatten' keeps the columns and scores 0.93 (it passes). "
+        "The regressors' own learning is tested on text in test_regressors.py."
+    ) for variant in ("", "(readonly_memmap=True)", "(readonly_memmap=True,X_dtype=float32)")
+}
 EXPECTED_FAILURES = {
     "RecurrentTextClassifier": {**_NETWORK_FAILURES, **_OLD_SKLEARN},
     "FeedForwardTextClassifier": {**_NETWORK_FAILURES, **_OLD_SKLEARN},
@@ -81,6 +95,9 @@ EXPECTED_FAILURES = {
         ),
     },
     "BlendedTextClassifier": {**_NETWORK_FAILURES, **_OLD_SKLEARN},
+    "RecurrentTextRegressor": {**_NETWORK_FAILURES, **_OLD_SKLEARN, **_POOLED_REGRESSION},
+    "FeedForwardTextRegressor": {**_NETWORK_FAILURES, **_OLD_SKLEARN},
+    "ConvTextRegressor": {**_NETWORK_FAILURES, **_OLD_SKLEARN, **_POOLED_REGRESSION},
     "SemiSupervisedTextClassifier": {
         **_NETWORK_FAILURES, **_OLD_SKLEARN,
         "check_classifiers_classes": (

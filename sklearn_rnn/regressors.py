@@ -1,0 +1,408 @@
+"""The network regressors: recurrent, feedforward and convolutional, on the classifiers' architectures.
+
+A regressor is the regression task (:class:`BaseTextRegressor`) on an
+architecture of :mod:`sklearn_rnn._architectures`: the same network with a
+linear output, one value per target. Targets are scaled to zero mean and unit
+variance for training and scaled back at ``predict``, so the learning rate and
+the loss do not depend on the targets' units.
+"""
+
+import numpy as np
+import torch
+from sklearn.base import RegressorMixin
+
+from ._architectures import ConvArchitecture, FeedForwardArchitecture, RecurrentArchitecture
+from ._base import BaseTextNetwork
+from ._docs import document
+from ._registry import register
+from ._validation import Options, check_keywords
+
+__all__ = ["LOSSES", "BaseTextRegressor", "ConvTextRegressor", "FeedForwardTextRegressor", "RecurrentTextRegressor"]
+
+#: The ``loss`` names and their torch criteria (each computed on the scaled targets).
+LOSSES = {"squared_error": torch.nn.MSELoss, "absolute_error": torch.nn.L1Loss, "huber": torch.nn.HuberLoss}
+
+_TASK_PARAMS = """\
+    loss : {'squared_error', 'absolute_error', 'huber'}, default={default:loss}
+        The training loss, on the targets scaled to zero mean and unit
+        variance: squared error (as ``Ridge``), absolute error (robust to
+        outliers; predicts medians), or Huber's (squared within one standard
+        deviation of the target, absolute beyond)."""
+
+_TASK_ATTRIBUTES = """\
+    n_outputs_ : int
+        Number of targets (1 for a 1-D ``y``).
+    target_mean_ : ndarray of shape (n_outputs_,)
+        Mean of each target in the first fit, subtracted before training.
+    target_scale_ : ndarray of shape (n_outputs_,)
+        Standard deviation of each target in the first fit (1 where it is 0),
+        by which it is divided before training; ``predict`` undoes both."""
+
+
+def _regressor_doc(cls):
+    cls.__doc__ = cls.__doc__.replace("{task_params}", _TASK_PARAMS).replace("{task_attributes}", _TASK_ATTRIBUTES)
+    return document(cls)
+
+
+class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
+    """The regression task of the network estimators: scaled targets, a linear output, R² as the score."""
+
+    _task_constraints = {"loss": [Options(set(LOSSES))]}
+
+    def _targets(self, y, n_rows):
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        try:
+            values = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{type(self).__name__} takes numeric targets; y holds "
+                             f"{np.asarray(y, dtype=object).ravel()[:3].tolist()}... Use a classifier for "
+                             "labels.") from None
+        if values.ndim not in (1, 2) or len(values) != n_rows:
+            raise ValueError(f"y must have shape ({n_rows},) or ({n_rows}, n_targets); got {values.shape}.")
+        if not np.isfinite(values).all():
+            row = int(np.flatnonzero(~np.isfinite(values).reshape(len(values), -1).all(axis=1))[0])
+            raise ValueError(f"y holds NaN or infinite targets (first at row {row}).")
+        return values
+
+    def _fit_targets(self, y, n_rows, sample_weight, also=None):
+        values = self._targets(y, n_rows)
+        self._one_target = values.ndim == 1
+        matrix = values.reshape(len(values), -1)
+        self.n_outputs_ = matrix.shape[1]
+        self.target_mean_ = matrix.mean(axis=0)
+        scale = matrix.std(axis=0)
+        self.target_scale_ = np.where(scale > 0, scale, 1.0)
+        return self._scaled(matrix)
+
+    def _scaled(self, matrix):
+        return ((matrix - self.target_mean_) / self.target_scale_).astype(np.float32)
+
+    def _encode_targets(self, y, n_rows, why):
+        matrix = self._targets(y, n_rows).reshape(n_rows, -1)
+        if matrix.shape[1] != self.n_outputs_:
+            raise ValueError(f"y has {matrix.shape[1]} targets, but {type(self).__name__} was fitted on "
+                             f"{self.n_outputs_} ({why.split('(')[-1].rstrip(')') if '(' in why else why}).")
+        return self._scaled(matrix)
+
+    def _stream_targets(self, y, n_rows, classes, first):
+        """``partial_fit``'s targets: the first chunk fixes the targets' scaling."""
+        if classes is not None:
+            raise ValueError(f"{type(self).__name__}.partial_fit takes no classes; it is a regressor.")
+        if first:
+            return self._fit_targets(y, n_rows, None)
+        return self._encode_targets(y, n_rows, "in the first call to partial_fit")
+
+    def _n_outputs(self):
+        return self.n_outputs_
+
+    def _criterion(self):
+        return LOSSES[self.loss], {}
+
+    def _metric(self):
+        return None
+
+    def _stratify_by(self, y_enc):
+        return None
+
+    def _class_weights(self, y_enc):
+        return None
+
+    def _target_state(self, writer, where):
+        return {"target_mean_": [float(v) for v in self.target_mean_],
+                "target_scale_": [float(v) for v in self.target_scale_], "one_target": bool(self._one_target)}
+
+    def _restore_target_state(self, state, reader):
+        self.target_mean_ = np.asarray(state["target_mean_"], dtype=np.float64)
+        self.target_scale_ = np.asarray(state["target_scale_"], dtype=np.float64)
+        self.n_outputs_ = len(self.target_mean_)
+        self._one_target = bool(state["one_target"])
+
+    def predict(self, X):
+        """Predicted targets, in the units of ``y``; computed in batches of similar length.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs_)
+            1-D when ``y`` was.
+        """
+        outputs = self._outputs(X).astype(np.float64) * self.target_scale_ + self.target_mean_
+        return outputs[:, 0] if self._one_target else outputs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+
+@register
+@_regressor_doc
+class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
+    """Recurrent neural network text regressor (SimpleRNN, LSTM, GRU): ratings, scores, several targets.
+
+    The network of :class:`~sklearn_rnn.RecurrentTextClassifier` with a
+    linear output: embedding, recurrent layers (optionally bidirectional),
+    pooling over time, an optional bag of hashed bigram embeddings, optional
+    dense layers, one output per target. ``y`` is a float array of shape
+    ``(n_samples,)`` or ``(n_samples, n_targets)``; it is scaled for training
+    (``target_mean_``, ``target_scale_``) and ``predict`` answers in its units.
+    ``score`` is R², as for every scikit-learn regressor.
+
+    Parameters
+    ----------
+    cell : {'lstm', 'gru', 'rnn'}, default={default:cell}
+        The recurrent cell (``'rnn'`` is Keras's SimpleRNN, with tanh).
+    bidirectional : bool, default={default:bidirectional}
+        Read each document in both directions and concatenate.
+    hidden_size : int or tuple of int, default={default:hidden_size}
+        Units of the recurrent layer, or one size per stacked layer.
+    pooling : {'last', 'max', 'mean', 'attention'}, default={default:pooling}
+        How the outputs over time become one vector.
+    embedding_dim : int, default={default:embedding_dim}
+        Width of the token vectors.
+    ngram_buckets : int or 'auto', default={default:ngram_buckets}
+        Hash buckets of the bag of bigram embeddings that joins the pooled
+        features (see :class:`~sklearn_rnn.RecurrentTextClassifier`); 0 turns
+        it off.
+{task_params}
+{training_params}
+
+    Attributes
+    ----------
+{task_attributes}
+{fitted_attributes}
+    ngram_buckets_ : int
+        The bigram buckets in use (``ngram_buckets`` resolved).
+
+    See Also
+    --------
+    sklearn_rnn.RecurrentTextClassifier : the same network for labels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn_rnn import RecurrentTextRegressor, SequenceVectorizer
+    >>> docs = ["awful", "poor film", "fine film", "good film", "great great film"] * 8
+    >>> stars = [1.0, 2.0, 3.0, 4.0, 5.0] * 8
+    >>> model = make_pipeline(SequenceVectorizer(), RecurrentTextRegressor(
+    ...     hidden_size=8, embedding_dim=8, lr=0.02, max_epochs=40, random_state=0)).fit(docs, stars)
+    >>> model.predict(["great great film", "awful"]).round().tolist()
+    [5.0, 1.0]
+    """
+
+    _parameter_constraints = {**BaseTextNetwork._parameter_constraints, **BaseTextRegressor._task_constraints,
+                              **RecurrentArchitecture._architecture_constraints}
+
+    @check_keywords
+    def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
+                 ngram_buckets="auto", loss="squared_error", embedding_weights=None, freeze_embedding=False,
+                 spatial_dropout=0.2, dropout=0.3, dense_layers=(), activation="relu", optimizer="adam",
+                 optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5,
+                 initializer="default", batch_size=64, max_epochs="auto", clip_grad_norm=None, early_stopping=True,
+                 validation_fraction=0.1, n_iter_no_change=2, callbacks=None, checkpoint_dir=None, random_state=None,
+                 device="cpu", n_threads=None, precision="float32", verbose=0, warm_start=False):
+        self.cell = cell
+        self.bidirectional = bidirectional
+        self.hidden_size = hidden_size
+        self.pooling = pooling
+        self.embedding_dim = embedding_dim
+        self.ngram_buckets = ngram_buckets
+        self.loss = loss
+        self.embedding_weights = embedding_weights
+        self.freeze_embedding = freeze_embedding
+        self.spatial_dropout = spatial_dropout
+        self.dropout = dropout
+        self.dense_layers = dense_layers
+        self.activation = activation
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.lr = lr
+        self.lr_schedule = lr_schedule
+        self.regularizer = regularizer
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.initializer = initializer
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
+        self.random_state = random_state
+        self.device = device
+        self.n_threads = n_threads
+        self.precision = precision
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+
+@register
+@_regressor_doc
+class FeedForwardTextRegressor(FeedForwardArchitecture, BaseTextRegressor):
+    """Feedforward text regressor: embedding, pooling or flatten, dense layers, one output per target.
+
+    The network of :class:`~sklearn_rnn.FeedForwardTextClassifier` with a
+    linear output; targets are scaled as in
+    :class:`~sklearn_rnn.RecurrentTextRegressor`.
+
+    Parameters
+    ----------
+    pooling : {'mean', 'max', 'flatten'}, default={default:pooling}
+        ``'flatten'`` concatenates the vectors of all positions, as Keras's
+        ``Flatten``; ``'mean'``/``'max'`` pool over the real tokens only.
+    embedding_dim : int or None, default={default:embedding_dim}
+        Width of the token vectors; None feeds the raw ids to the dense
+        layers as numbers.
+{task_params}
+{training_params}
+
+    Attributes
+    ----------
+{task_attributes}
+{fitted_attributes}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import FeedForwardTextRegressor
+    >>> X = np.array([[0, 2, 3], [0, 4, 5]] * 10)
+    >>> reg = FeedForwardTextRegressor(embedding_dim=4, dense_layers=(8,), lr=0.05, max_epochs=30, random_state=0)
+    >>> reg.fit(X, [1.0, 5.0] * 10).predict([[0, 2, 3]]).round().tolist()
+    [1.0]
+    """
+
+    _parameter_constraints = {**BaseTextNetwork._parameter_constraints, **BaseTextRegressor._task_constraints,
+                              **FeedForwardArchitecture._architecture_constraints}
+
+    @check_keywords
+    def __init__(self, *, pooling="mean", embedding_dim=32, loss="squared_error", embedding_weights=None,
+                 freeze_embedding=False, spatial_dropout=0.0, dropout=0.0, dense_layers=(64,), activation="relu",
+                 optimizer="adam", optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None,
+                 alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None,
+                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=3, callbacks=None,
+                 checkpoint_dir=None, random_state=None, device="cpu", n_threads=None, precision="float32",
+                 verbose=0, warm_start=False):
+        self.pooling = pooling
+        self.embedding_dim = embedding_dim
+        self.loss = loss
+        self.embedding_weights = embedding_weights
+        self.freeze_embedding = freeze_embedding
+        self.spatial_dropout = spatial_dropout
+        self.dropout = dropout
+        self.dense_layers = dense_layers
+        self.activation = activation
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.lr = lr
+        self.lr_schedule = lr_schedule
+        self.regularizer = regularizer
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.initializer = initializer
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
+        self.random_state = random_state
+        self.device = device
+        self.n_threads = n_threads
+        self.precision = precision
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+
+@register
+@_regressor_doc
+class ConvTextRegressor(ConvArchitecture, BaseTextRegressor):
+    """1-D convolutional text regressor, optionally CNN+LSTM/GRU, one output per target.
+
+    The network of :class:`~sklearn_rnn.ConvTextClassifier` with a linear
+    output; targets are scaled as in :class:`~sklearn_rnn.RecurrentTextRegressor`.
+
+    Parameters
+    ----------
+    filters : int, default={default:filters}
+        Output channels per kernel width.
+    kernel_size : int or tuple of int, default={default:kernel_size}
+        Window width, or several widths whose pooled outputs are concatenated.
+    cell : {None, 'lstm', 'gru', 'rnn'}, default={default:cell}
+        Recurrent layer after the convolution; needs a single kernel width.
+    hidden_size : int, default={default:hidden_size}
+        Units of ``cell``.
+    embedding_dim : int, default={default:embedding_dim}
+        Width of the token vectors.
+{task_params}
+{training_params}
+
+    Attributes
+    ----------
+{task_attributes}
+{fitted_attributes}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import ConvTextRegressor
+    >>> X = np.array([[0, 2, 3, 6], [0, 4, 5, 6]] * 10)
+    >>> reg = ConvTextRegressor(embedding_dim=4, filters=4, kernel_size=2, lr=0.05, max_epochs=30, random_state=0)
+    >>> reg.fit(X, [1.0, 5.0] * 10).predict([[0, 4, 5, 6]]).round().tolist()
+    [5.0]
+    """
+
+    _parameter_constraints = {**BaseTextNetwork._parameter_constraints, **BaseTextRegressor._task_constraints,
+                              **ConvArchitecture._architecture_constraints}
+
+    @check_keywords
+    def __init__(self, *, filters=128, kernel_size=3, cell=None, hidden_size=64, embedding_dim=128,
+                 loss="squared_error", embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
+                 dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None, lr=1e-3,
+                 lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default",
+                 batch_size=64, max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=3, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
+                 n_threads=None, precision="float32", verbose=0, warm_start=False):
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.embedding_dim = embedding_dim
+        self.loss = loss
+        self.embedding_weights = embedding_weights
+        self.freeze_embedding = freeze_embedding
+        self.spatial_dropout = spatial_dropout
+        self.dropout = dropout
+        self.dense_layers = dense_layers
+        self.activation = activation
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.lr = lr
+        self.lr_schedule = lr_schedule
+        self.regularizer = regularizer
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.initializer = initializer
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
+        self.random_state = random_state
+        self.device = device
+        self.n_threads = n_threads
+        self.precision = precision
+        self.verbose = verbose
+        self.warm_start = warm_start
