@@ -29,6 +29,9 @@ SUMMARY_FILE = "training.json"
 #: ``--model`` names: the final step of the pipeline each one builds.
 MODELS = {"recurrent": "RecurrentTextClassifier", "feedforward": "FeedForwardTextClassifier",
           "conv": "ConvTextClassifier", "linear": "NgramLogisticClassifier", "blend": "BlendedTextClassifier"}
+#: The final step of each ``--model`` for ``--task regression``.
+REGRESSORS = {"recurrent": "RecurrentTextRegressor", "feedforward": "FeedForwardTextRegressor",
+              "conv": "ConvTextRegressor"}
 DEMO_SENTENCES = ("A moving, beautifully acted film; I loved every minute of it.",
                   "Dull, predictable and far too long. A waste of two hours.")
 
@@ -72,10 +75,15 @@ def parse_params(pairs):
     return params
 
 
-def _final_step(model):
+def _final_step(model, task="classification"):
     """A new final step of ``model``: a blend composes a recurrent network and the linear model."""
     import sklearn_rnn
 
+    if task == "regression":
+        if model not in REGRESSORS:
+            raise CommandError(f"--model {model} has no regressor; for --task regression use one of "
+                               f"{sorted(REGRESSORS)}.")
+        return getattr(sklearn_rnn, REGRESSORS[model])()
     if model == "blend":
         return sklearn_rnn.BlendedTextClassifier(network=sklearn_rnn.RecurrentTextClassifier(),
                                                  linear=sklearn_rnn.NgramLogisticClassifier())
@@ -91,7 +99,7 @@ def _step_names(estimator):
     return names
 
 
-def build_pipeline(model="recurrent", params=None):
+def build_pipeline(model="recurrent", params=None, task="classification"):
     """The pipeline of ``model`` with ``params`` given to the step that has each.
 
     A name of the final step's parts (``cell`` of a blend's network, say) may
@@ -104,7 +112,7 @@ def build_pipeline(model="recurrent", params=None):
 
     from ._validation import InvalidParameterError, unknown_parameter_message
 
-    final = _final_step(model)
+    final = _final_step(model, task)
     vectorizer_names = set(sklearn_rnn.SequenceVectorizer._get_param_names())
     final_names = _step_names(final)
     vec, clf = {}, {}
@@ -133,10 +141,12 @@ def load_data(spec, *, split="train", text_column=None, label_column=None, n_sam
     if spec == "imdb":
         bunch = fetch_imdb(subset=split)
         X, y = bunch.data, np.asarray(bunch.target_names, dtype=object)[bunch.target]
+    elif spec == "imdb-rating":
+        X, y = fetch_imdb(subset=split, target="rating", return_X_y=True)
     else:
         path = Path(spec)
         if not path.exists():
-            raise CommandError(f"--data {spec}: no such file or folder (expected imdb, a .ft.txt[.bz2] file, "
+            raise CommandError(f"--data {spec}: no such file or folder (expected imdb, imdb-rating, a .ft.txt[.bz2] file, "
                                "a .csv file, or a folder with one subfolder of .txt files per class).")
         name = path.name.lower()
         if path.is_dir():
@@ -205,12 +215,29 @@ def load_model(model_dir):
     return load(path)
 
 
+def _is_regressor(model):
+    return not hasattr(model, "classes_")
+
+
 def _summary(model, X, y, seconds, data):
     from . import __version__
 
-    return {"sklearn_rnn_version": __version__, "data": data, "n_samples": len(X),
-            "classes": [_plain(c) for c in model.classes_],
-            "fit_seconds": round(seconds, 1), "parameters": {k: repr(v) for k, v in model[-1].get_params().items()}}
+    summary = {"sklearn_rnn_version": __version__, "data": data, "n_samples": len(X)}
+    if _is_regressor(model):
+        summary.update(task="regression", target_mean=[float(v) for v in model[-1].target_mean_])
+    else:
+        summary.update(task="classification", classes=[_plain(c) for c in model.classes_])
+    return {**summary, "fit_seconds": round(seconds, 1),
+            "parameters": {k: repr(v) for k, v in model[-1].get_params().items()}}
+
+
+def _task(args, y):
+    """``--task``, with ``auto`` read off the labels: regression for non-integer numbers."""
+    from sklearn.utils.multiclass import type_of_target
+
+    if args.task != "auto":
+        return args.task
+    return "regression" if type_of_target(y) in ("continuous", "continuous-multioutput") else "classification"
 
 
 # ------------------------------------------------------------------- commands
@@ -236,9 +263,9 @@ def cmd_demo(args):
 
 def cmd_train(args):
     params = parse_params(args.param)
-    model = build_pipeline(args.model, params)
     X, y = load_data(args.data, split="train", text_column=args.text_column, label_column=args.label_column,
                      n_samples=args.n_samples)
+    model = build_pipeline(args.model, params, _task(args, y))
     start = time.perf_counter()
     model.fit(X, y)
     seconds = time.perf_counter() - start
@@ -250,6 +277,8 @@ def cmd_train(args):
 def cmd_predict(args):
     model = load_model(args.model_dir)
     texts = read_documents(args.text)
+    if _is_regressor(model):
+        return _print_predictions(args.format, texts, np.asarray(model.predict(texts)))
     classes = list(model.classes_)
     proba = model.predict_proba(texts)
     labels = [classes[i] for i in proba.argmax(axis=1)]
@@ -274,17 +303,44 @@ def cmd_predict(args):
     return 0
 
 
+def _print_predictions(fmt, texts, predictions):
+    """A regressor's predictions, one column per target, in ``fmt``."""
+    values = predictions.reshape(len(texts), -1)
+    names = ["prediction"] if values.shape[1] == 1 else [f"prediction_{i}" for i in range(values.shape[1])]
+    if fmt == "json":
+        for text, row in zip(texts, values):
+            print(json.dumps({"text": text, **{n: round(float(v), 6) for n, v in zip(names, row)}}))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*names, "text"])
+        writer.writerows([*[f"{v:.6f}" for v in row], text] for text, row in zip(texts, values))
+        sys.stdout.write(out.getvalue())
+    else:
+        print("  ".join(f"{n:>12}" for n in names) + "  text")
+        for text, row in zip(texts, values):
+            short = text if len(text) <= 60 else text[:57] + "..."
+            print("  ".join(f"{v:>12.4f}" for v in row) + f"  {short}")
+    return 0
+
+
 def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
 def cmd_evaluate(args):
-    from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
+    from sklearn.metrics import (accuracy_score, classification_report, confusion_matrix, f1_score,
+                                 mean_absolute_error, r2_score)
 
     model = load_model(args.model_dir)
     X, y = load_data(args.data, split="test", text_column=args.text_column, label_column=args.label_column,
                      n_samples=args.n_samples)
     pred = model.predict(X)
+    if _is_regressor(model):
+        print(f"documents: {len(X)}")
+        print(f"R2:        {r2_score(y.astype(float), pred):.4f}")
+        print(f"MAE:       {mean_absolute_error(y.astype(float), pred):.4f}")
+        return 0
     labels = np.unique(np.concatenate([np.asarray(model.classes_), np.unique(y)]))
     print(f"documents: {len(X)}")
     print(f"accuracy:  {accuracy_score(y, pred):.4f}")
@@ -300,7 +356,7 @@ def cmd_evaluate(args):
     return 0
 
 
-def _grid(path, model):
+def _grid(path, model, task="classification"):
     """The grid file as GridSearchCV's ``param_grid``, names resolved to their step."""
     try:
         grid = json.loads(Path(path).read_text())
@@ -322,7 +378,7 @@ def _grid(path, model):
                 continue
             step = next((s for s, est in reversed(model.steps) if name in _step_names(est)), None)
             if step is None:
-                build_pipeline(_model_kind(model), {name: values[0]})  # raises the helpful error
+                build_pipeline(_model_kind(model), {name: values[0]}, task)  # raises the helpful error
             out[f"{step}__{_step_names(model.named_steps[step])[name]}"] = values
         resolved.append(out)
     return resolved
@@ -330,7 +386,7 @@ def _grid(path, model):
 
 def _model_kind(pipeline):
     name = type(pipeline[-1]).__name__
-    return next(kind for kind, cls in MODELS.items() if cls == name)
+    return next(kind for kinds in (MODELS, REGRESSORS) for kind, cls in kinds.items() if cls == name)
 
 
 def cmd_search(args):
@@ -338,10 +394,13 @@ def cmd_search(args):
     import pandas as pd
     from sklearn.model_selection import GridSearchCV
 
-    model = build_pipeline(args.model, parse_params(args.param))
-    grid = _grid(args.grid, model)
     X, y = load_data(args.data, split="train", text_column=args.text_column, label_column=args.label_column,
                      n_samples=args.n_samples)
+    task = _task(args, y)
+    model = build_pipeline(args.model, parse_params(args.param), task)
+    grid = _grid(args.grid, model, task)
+    if task == "regression" and args.scoring == "accuracy":
+        args.scoring = "r2"
     search = GridSearchCV(model, grid, cv=args.cv, n_jobs=args.n_jobs, scoring=args.scoring, error_score="raise")
     with contextlib.ExitStack() as stack:
         if args.scheduler:
@@ -372,7 +431,7 @@ def cmd_search(args):
 # --------------------------------------------------------------------- parser
 def _data_options(parser, required=True):
     parser.add_argument("--data", required=required,
-                        help="imdb, a fastText file (PATH.ft.txt or .ft.txt.bz2), a CSV file, or a folder "
+                        help="imdb, imdb-rating (the 1-10 stars), a fastText file (PATH.ft.txt or .ft.txt.bz2), a CSV file, or a folder "
                              "with one subfolder of .txt files per class")
     parser.add_argument("--text-column", help="the text column of a CSV file")
     parser.add_argument("--label-column", help="the label column of a CSV file")
@@ -382,6 +441,9 @@ def _data_options(parser, required=True):
 def _model_options(parser):
     parser.add_argument("--model", choices=sorted(MODELS), default="recurrent",
                         help="the classifier (default: recurrent)")
+    parser.add_argument("--task", choices=("auto", "classification", "regression"), default="auto",
+                        help="classification or regression (default: auto, regression when the labels are "
+                             "non-integer numbers)")
     parser.add_argument("--param", action="append", metavar="NAME=VALUE",
                         help="a parameter of the vectorizer or the classifier, repeatable "
                              "(for example --param cell=gru --param hidden_size=64,32)")

@@ -281,3 +281,27 @@ def test_search_on_a_dask_scheduler(data, tmp_path):
     os.environ.update(environ)
     assert any("fit_and_score" in name for name in workers_ran)
     assert len(pd.read_csv(tmp_path / "s" / "cv_results.csv")) == 2
+
+
+def test_regression_from_a_csv_of_scores(tmp_path):
+    texts, labels = make_corpus(160, 3)
+    scores = [round(4.0 + 3.0 * y + 0.5 * (i % 3), 1) + 0.05 for i, y in enumerate(labels)]  # non-integer: auto
+    with open(tmp_path / "scores.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["review", "score"])
+        writer.writerows(zip(texts, scores))
+    out = tmp_path / "reg"
+    data = ["--data", str(tmp_path / "scores.csv"), "--text-column", "review", "--label-column", "score"]
+    done = run("train", *data, "--out", str(out), *SMALL[:-2], "--param", "lr=0.02", "--param", "max_epochs=30")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "training.json").read_text())
+    assert summary["task"] == "regression" and "classes" not in summary
+    assert "RecurrentTextRegressor" in (out / "model.safetensors").read_bytes()[:20000].decode("latin-1")
+    rows = [json.loads(line) for line in run("predict", str(out), "--format", "json", "great loved superb",
+                                             "awful boring dull").stdout.splitlines()]
+    assert rows[0]["prediction"] > rows[1]["prediction"] + 1.5  # about 7 stars against about 4
+    report = run("evaluate", str(out), *data)
+    assert report.returncode == 0, report.stderr
+    assert float(next(line for line in report.stdout.splitlines() if line.startswith("R2")).split()[1]) > 0.5
+    done = run("train", *data, "--out", str(tmp_path / "no"), "--model", "blend", "--task", "regression")
+    assert done.returncode == 1 and "has no regressor" in done.stderr

@@ -1,0 +1,105 @@
+"""Beyond two-class labels on IMDB: star ratings (regression) and tags (multi-label), beside TF-IDF baselines.
+
+- ``rating``: the 1-10 star rating in each review's file name (``fetch_imdb(target="rating")``), 25,000
+  training reviews, scored on the 25,000 test reviews by R2 and mean absolute error. Contenders:
+  ``RecurrentTextRegressor()`` (``--reg`` JSON parameters) and TF-IDF (1-2 grams, sublinear,
+  min_df 2) + ``Ridge(alpha=1)``.
+- ``tags``: three labels per review, any of which may hold: *positive* (7 stars or more), *strong*
+  (1-2 or 9-10 stars) and *ten* (10 stars). Scored by micro-F1 (and macro-F1, subset accuracy).
+  Contenders: ``RecurrentTextClassifier()`` fitted once on the indicator matrix (one sigmoid output
+  per label) and ``OneVsRestClassifier(LogisticRegression(C=10))`` on the same TF-IDF.
+
+Each fit runs in a fresh process (its peak RSS is its own); the rows go to ``--json``.
+
+Run: ``SKLEARN_RNN_DATA=../shared/data python benchmarks/bench_targets.py --tasks rating tags --seeds 0 1 2``
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+CHILD = """
+import json, sys, time
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn_rnn import RecurrentTextClassifier, RecurrentTextRegressor, SequenceVectorizer
+from sklearn_rnn.datasets import fetch_imdb
+
+task, contender, seed, params, threads = json.loads(sys.argv[1])
+train, test = fetch_imdb(subset="train", target="rating"), fetch_imdb(subset="test", target="rating")
+
+
+def tags(rating):
+    return np.column_stack([rating >= 7, (rating <= 2) | (rating >= 9), rating == 10]).astype(int)
+
+
+tfidf = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
+if task == "rating":
+    y, y_test = train.target.astype(float), test.target.astype(float)
+    model = (make_pipeline(tfidf, Ridge(alpha=1.0)) if contender == "tfidf" else make_pipeline(
+        SequenceVectorizer(), RecurrentTextRegressor(**{"random_state": seed, "n_threads": threads, **params})))
+else:
+    y, y_test = tags(train.target), tags(test.target)
+    model = (make_pipeline(tfidf, OneVsRestClassifier(LogisticRegression(C=10, max_iter=1000)))
+             if contender == "tfidf" else make_pipeline(
+        SequenceVectorizer(), RecurrentTextClassifier(**{"random_state": seed, "n_threads": threads, **params})))
+start = time.perf_counter()
+model.fit(train.data, y)
+out = {"fit_s": time.perf_counter() - start}
+pred = model.predict(test.data)
+if task == "rating":
+    out.update(r2=r2_score(y_test, pred), mae=mean_absolute_error(y_test, pred),
+               mae_clipped=mean_absolute_error(y_test, np.clip(pred, 1, 10)))
+else:
+    out.update(micro_f1=f1_score(y_test, pred, average="micro"), macro_f1=f1_score(y_test, pred, average="macro"),
+               subset_accuracy=accuracy_score(y_test, pred))
+if contender != "tfidf":
+    out["epochs"] = len(model[-1].history_)
+with open("/proc/self/status") as f:
+    out["peak_rss_mib"] = next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+print(json.dumps(out))
+"""
+
+
+def main():
+    sys.path.insert(0, HERE)
+    from _cpu import cpu_kind
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tasks", nargs="+", choices=["rating", "tags"], default=["rating", "tags"])
+    parser.add_argument("--contenders", nargs="+", choices=["tfidf", "network"], default=["tfidf", "network"])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--params", default="{}", help="the network's parameters as JSON (default: its defaults)")
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--name", default="defaults")
+    parser.add_argument("--json", help="append the rows to this JSON-lines file")
+    args = parser.parse_args()
+    params = json.loads(args.params)
+    for task in args.tasks:
+        for contender in args.contenders:
+            for seed in (args.seeds if contender == "network" else [0]):
+                done = subprocess.run([sys.executable, "-c", CHILD,
+                                       json.dumps([task, contender, seed, params, args.threads])],
+                                      capture_output=True, text=True)
+                if done.returncode:
+                    sys.exit(done.stderr[-3000:])
+                out = json.loads(done.stdout.strip().splitlines()[-1])
+                row = {"name": args.name, "task": task, "contender": contender, "seed": seed, "params": params,
+                       "cpu": cpu_kind(), "when": time.strftime("%Y-%m-%d %H:%M"), **out}
+                print(json.dumps(row), flush=True)
+                if args.json:
+                    with open(args.json, "a") as f:
+                        f.write(json.dumps(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
