@@ -107,12 +107,12 @@ def test_other_configurations_run_torch_nn_code(calls, make, case):
     assert calls["forward"] == 0, case
 
 
-def test_packed_sequences_and_bfloat16_autocast_run_torch_nn_code(calls):
+def test_packed_sequences_and_float16_autocast_run_torch_nn_code(calls):
     module = FusedGRU(3, 4, batch_first=True)
     x = torch.randn(2, 5, 3)
     packed = pack_padded_sequence(x, torch.tensor([5, 2]), batch_first=True)
     module(packed)
-    with torch.autocast("cpu", dtype=torch.bfloat16):
+    with torch.autocast("cpu", dtype=torch.float16):
         torch.testing.assert_close(module(x)[0], nn.GRU.forward(module, x)[0])
     assert calls["forward"] == 0
     module.fused = False
@@ -121,6 +121,46 @@ def test_packed_sequences_and_bfloat16_autocast_run_torch_nn_code(calls):
     module.fused = True
     module(x)
     assert calls["forward"] == (1 if AVAILABLE else 0)
+
+
+BF16 = AVAILABLE and bool(fused._library().skrnn_has_bf16())
+
+
+@pytest.mark.skipif(not BF16, reason="torch's BLAS has no bfloat16 product (MKL's cblas_gemm_bf16bf16f32)")
+@pytest.mark.parametrize("layer, reference", PAIRS)
+def test_bfloat16_autocast_runs_the_kernel_with_bfloat16_products(calls, layer, reference):
+    torch.manual_seed(4)
+    module = layer(6, 16, batch_first=True)
+    x = torch.randn(3, 9, 6, requires_grad=True)
+    exact, exact_h = reference.forward(module, x)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out, h_n = module(x)
+    assert calls["forward"] == 1 and out.dtype == torch.float32
+    torch.testing.assert_close(out, exact, atol=3e-2, rtol=3e-2)  # bfloat16 has 8 bits of mantissa
+    assert not torch.allclose(out, exact, atol=1e-5)  # the products really ran in bfloat16
+    inputs = [x, *module.parameters()]
+    for got, expected in zip(_grads(out, h_n, inputs), _grads(exact, exact_h, inputs)):
+        torch.testing.assert_close(got, expected, atol=5e-2, rtol=5e-2)
+
+
+@needs_kernel
+@pytest.mark.parametrize("layer, reference", PAIRS)
+def test_the_plain_sgemm_path_matches_too(layer, reference):
+    # Without MKL's packed products (a BLAS that lacks them), every step calls sgemm.
+    lib = fused._library()
+    lib.skrnn_set_mkl(None, None, None, None, None)
+    try:
+        torch.manual_seed(5)
+        module = layer(6, 12, batch_first=True)
+        x = torch.randn(4, 7, 6, requires_grad=True)
+        out, h_n = module(x)
+        expected, expected_h = reference.forward(module, x)
+        torch.testing.assert_close(out, expected, atol=1e-5, rtol=1e-5)
+        inputs = [x, *module.parameters()]
+        for got, want in zip(_grads(out, h_n, inputs), _grads(expected, expected_h, inputs)):
+            torch.testing.assert_close(got, want, atol=1e-5, rtol=1e-4)
+    finally:
+        fused.give_mkl(lib)
 
 
 def test_same_parameters_and_state_dict_as_torch_nn():
@@ -218,3 +258,27 @@ def test_install_without_a_c_compiler_still_builds(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     (library,) = [p for p in built.glob("_cells*") if p.suffix != ".c"]
     assert ctypes.CDLL(str(library)).skrnn_abi_version() == fused._ABI_VERSION
+
+
+@needs_kernel
+@pytest.mark.parametrize("layer, reference", PAIRS)
+def test_a_batch_split_over_threads_matches_one_thread(layer, reference):
+    torch.manual_seed(6)
+    module = layer(6, 16, batch_first=True)
+    x = torch.randn(37, 8, 6, requires_grad=True)  # 37 rows: slices of 18 and 19 on two threads
+
+    def run(threads):
+        previous = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            out, h_n = module(x)
+            return out, h_n, _grads(out, h_n, [x, *module.parameters()])
+        finally:
+            torch.set_num_threads(previous)
+
+    one, two, again = run(1), run(2), run(2)
+    torch.testing.assert_close(two[0], one[0], atol=1e-6, rtol=1e-6)
+    for got, want in zip(two[2], one[2]):
+        torch.testing.assert_close(got, want, atol=1e-5, rtol=1e-5)
+    assert torch.equal(two[0], again[0]) and all(torch.equal(a, b) for a, b in zip(two[2], again[2]))
+    torch.testing.assert_close(two[0], reference.forward(module, x)[0], atol=1e-5, rtol=1e-5)

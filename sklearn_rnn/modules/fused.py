@@ -32,7 +32,7 @@ from torch.nn.utils.rnn import PackedSequence
 
 __all__ = ["FusedGRU", "FusedRNN", "fused_cells_status"]
 
-_ABI_VERSION = 1
+_ABI_VERSION = 3
 _lock = threading.Lock()
 _state = {"lib": None, "reason": None, "loaded": False, "warned": False}
 
@@ -46,34 +46,47 @@ def _find_library():
     return None
 
 
-def _find_sgemm():
-    """The Fortran ``sgemm`` of the BLAS linked into torch (MKL on x86 wheels), or None."""
+def _torch_blas():
+    """The libraries of torch that may hold its BLAS (MKL is linked into libtorch_cpu on x86 wheels)."""
     lib_dir = os.path.join(os.path.dirname(torch.__file__), "lib")
     for pattern in ("libtorch_cpu.*", "torch_cpu.dll", "libtorch.*"):
         for path in sorted(glob.glob(os.path.join(lib_dir, pattern))):
             try:
-                lib = ctypes.CDLL(path)
+                yield ctypes.CDLL(path)
             except OSError:
                 continue
-            for name in ("sgemm_", "sgemm", "SGEMM"):
-                try:
-                    return ctypes.cast(getattr(lib, name), ctypes.c_void_p).value
-                except AttributeError:
-                    continue
+
+
+def _find_symbol(*names):
+    """The address of the first of ``names`` that torch's libraries export, or None."""
+    for lib in _torch_blas():
+        for name in names:
+            try:
+                return ctypes.cast(getattr(lib, name), ctypes.c_void_p).value
+            except AttributeError:
+                continue
     return None
+
+
+def _find_sgemm():
+    """The Fortran ``sgemm`` of the BLAS linked into torch, or None."""
+    return _find_symbol("sgemm_", "sgemm", "SGEMM")
 
 
 def _declare(lib):
     i, p = ctypes.c_int, ctypes.c_void_p
     lib.skrnn_abi_version.restype = i
+    lib.skrnn_has_bf16.restype = i
     lib.skrnn_set_sgemm.argtypes = [p]
-    lib.skrnn_gru_forward.argtypes = [i, i, i, i] + [p] * 8
-    lib.skrnn_gru_backward.argtypes = [i, i, i] + [p] * 9
-    lib.skrnn_rnn_forward.argtypes = [i, i, i] + [p] * 6
-    lib.skrnn_rnn_backward.argtypes = [i, i, i] + [p] * 5
-    for name in ("skrnn_set_sgemm", "skrnn_gru_forward", "skrnn_gru_backward", "skrnn_rnn_forward",
-                 "skrnn_rnn_backward"):
+    lib.skrnn_set_mkl.argtypes = [p] * 5
+    lib.skrnn_gru_forward.argtypes = [i, i, i, i, i] + [p] * 8
+    lib.skrnn_gru_backward.argtypes = [i, i, i, i] + [p] * 9
+    lib.skrnn_rnn_forward.argtypes = [i, i, i, i] + [p] * 6
+    lib.skrnn_rnn_backward.argtypes = [i, i, i, i] + [p] * 5
+    for name in ("skrnn_set_sgemm", "skrnn_set_mkl"):
         getattr(lib, name).restype = None
+    for name in ("skrnn_gru_forward", "skrnn_gru_backward", "skrnn_rnn_forward", "skrnn_rnn_backward"):
+        getattr(lib, name).restype = i
 
 
 def _load():
@@ -91,9 +104,18 @@ def _load():
     if sgemm is None:
         return None, f"torch {torch.__version__} exposes no BLAS sgemm to call"
     lib.skrnn_set_sgemm(sgemm)
+    give_mkl(lib)
     if not _self_check(lib):
         return None, f"the fused kernel disagrees with torch.nn.GRU under torch {torch.__version__}"
     return lib, None
+
+
+def give_mkl(lib):
+    """Hand the library MKL's packed products and its bfloat16 product, where torch's BLAS has them
+    (x86 wheels); without them every step calls sgemm, and bfloat16 autocast runs torch.nn's code."""
+    packed = [_find_symbol(name) for name in ("cblas_sgemm_pack_get_size", "cblas_sgemm_pack", "cblas_sgemm_compute")]
+    lib.skrnn_set_mkl(*(packed if all(packed) else [None] * 3), _find_symbol("cblas_gemm_bf16bf16f32"),
+                      _find_symbol("mkl_set_num_threads_local_"))
 
 
 def _self_check(lib):
@@ -114,9 +136,15 @@ def _self_check(lib):
         gi = nn.functional.linear(x, gru.weight_ih_l0, gru.bias_ih_l0).contiguous()
         h0, out, gates, ghn, scratch = (x.new_zeros(2, 5), x.new_empty(2, 4, 5), x.new_empty(2, 15),
                                         x.new_empty(2, 5), x.new_empty(2, 15))
-        lib.skrnn_gru_forward(2, 4, 5, 0, gi.data_ptr(), gru.weight_hh_l0.data_ptr(), gru.bias_hh_l0.data_ptr(),
-                              h0.data_ptr(), out.data_ptr(), gates.data_ptr(), ghn.data_ptr(), scratch.data_ptr())
+        _call(lib.skrnn_gru_forward, 2, 4, 5, 0, 0, gi.data_ptr(), gru.weight_hh_l0.data_ptr(),
+              gru.bias_hh_l0.data_ptr(), h0.data_ptr(), out.data_ptr(), gates.data_ptr(), ghn.data_ptr(),
+              scratch.data_ptr())
     return bool(torch.allclose(expected, out, atol=1e-5))
+
+
+def _call(function, *args):
+    if not function(*args):
+        raise MemoryError("the fused recurrent kernel could not allocate its packed weights")
 
 
 def _library():
@@ -155,18 +183,50 @@ def _warn_fallback(cell):
             RuntimeWarning, stacklevel=3)
 
 
+#: Rows each thread takes at least: below that a batch runs in one call (a thread costs ~20 us).
+MIN_ROWS_PER_THREAD = 8
+_pool = {"executor": None, "size": 0}
+
+
+def _split_rows(function, B, scalars, args):
+    """Run ``function`` over the batch's rows, split into contiguous slices, one per torch thread.
+
+    Each row of a batch runs its own recurrence, so slices of rows are independent: ctypes releases
+    the GIL, and the C library runs its products on the calling thread. ``args`` are ``(tensor,
+    batched)`` pairs in the call's order: a batched tensor's first dimension is the batch and each
+    call gets its slice; the others (the weights) are shared. ``scalars`` follow the row count.
+    """
+    threads = max(1, min(torch.get_num_threads(), B // MIN_ROWS_PER_THREAD))
+    bounds = [B * j // threads for j in range(threads + 1)]
+    calls = [(bounds[j + 1] - bounds[j],
+              [(a[bounds[j]:bounds[j + 1]] if batched else a).data_ptr() for a, batched in args])
+             for j in range(threads)]
+    if threads == 1:
+        _call(function, calls[0][0], *scalars, *calls[0][1])
+        return
+    with _lock:
+        if _pool["size"] < threads:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _pool["executor"], _pool["size"] = ThreadPoolExecutor(threads, thread_name_prefix="skrnn"), threads
+    for future in [_pool["executor"].submit(_call, function, rows, *scalars, *pointers) for rows, pointers in calls]:
+        future.result()
+
+
 class _GRUFunction(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, gi, h0, w_hh, b_hh):
+    def forward(ctx, gi, h0, w_hh, b_hh, bf16):
         lib = _state["lib"]
         B, T, G = gi.shape
         H = G // 3
         out = gi.new_empty(B, T, H)
         keep = any(ctx.needs_input_grad)
         steps = T if keep else 1
-        gates, ghn, scratch = gi.new_empty(steps, B, G), gi.new_empty(steps, B, H), gi.new_empty(B, G)
-        lib.skrnn_gru_forward(B, T, H, int(keep), gi.data_ptr(), w_hh.data_ptr(), b_hh.data_ptr(), h0.data_ptr(),
-                              out.data_ptr(), gates.data_ptr(), ghn.data_ptr(), scratch.data_ptr())
+        gates, ghn, scratch = gi.new_empty(B, steps, G), gi.new_empty(B, steps, H), gi.new_empty(B, G)
+        _split_rows(lib.skrnn_gru_forward, B, (T, H, int(keep), int(bf16)),
+                    [(gi, True), (w_hh, False), (b_hh, False), (h0, True), (out, True), (gates, True), (ghn, True),
+                     (scratch, True)])
+        ctx.bf16 = bf16
         if keep:
             ctx.save_for_backward(w_hh, h0, out, gates, ghn)
         return out
@@ -181,20 +241,22 @@ class _GRUFunction(torch.autograd.Function):
         dh = out.new_zeros(B, H)
         dgi = out.new_empty(B, T, 3 * H)
         dgh = out.new_empty(B, T, 3 * H)
-        lib.skrnn_gru_backward(B, T, H, w_hh.data_ptr(), h0.data_ptr(), out.data_ptr(), gates.data_ptr(),
-                               ghn.data_ptr(), dout.data_ptr(), dh.data_ptr(), dgi.data_ptr(), dgh.data_ptr())
-        return dgi, dh, _weight_grad(dgh, h0, out), dgh.sum((0, 1))
+        _split_rows(lib.skrnn_gru_backward, B, (T, H, int(ctx.bf16)),
+                    [(w_hh, False), (h0, True), (out, True), (gates, True), (ghn, True), (dout, True), (dh, True),
+                     (dgi, True), (dgh, True)])
+        return dgi, dh, _weight_grad(dgh, h0, out), dgh.sum((0, 1)), None
 
 
 class _RNNFunction(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, gi, h0, w_hh, b_hh):
+    def forward(ctx, gi, h0, w_hh, b_hh, bf16):
         lib = _state["lib"]
         B, T, H = gi.shape
         out = gi.new_empty(B, T, H)
         scratch = gi.new_empty(B, H)
-        lib.skrnn_rnn_forward(B, T, H, gi.data_ptr(), w_hh.data_ptr(), b_hh.data_ptr(), h0.data_ptr(),
-                              out.data_ptr(), scratch.data_ptr())
+        _split_rows(lib.skrnn_rnn_forward, B, (T, H, int(bf16)),
+                    [(gi, True), (w_hh, False), (b_hh, False), (h0, True), (out, True), (scratch, True)])
+        ctx.bf16 = bf16
         ctx.save_for_backward(w_hh, h0, out)
         return out
 
@@ -207,9 +269,9 @@ class _RNNFunction(torch.autograd.Function):
         dout = dout.contiguous()
         dh = out.new_zeros(B, H)
         dpre = out.new_empty(B, T, H)
-        lib.skrnn_rnn_backward(B, T, H, w_hh.data_ptr(), out.data_ptr(), dout.data_ptr(), dh.data_ptr(),
-                               dpre.data_ptr())
-        return dpre, dh, _weight_grad(dpre, h0, out), dpre.sum((0, 1))
+        _split_rows(lib.skrnn_rnn_backward, B, (T, H, int(ctx.bf16)),
+                    [(w_hh, False), (out, True), (dout, True), (dh, True), (dpre, True)])
+        return dpre, dh, _weight_grad(dpre, h0, out), dpre.sum((0, 1)), None
 
 
 def _weight_grad(dgh, h0, out):
@@ -235,22 +297,34 @@ class _FusedMixin:
         fused = self._fused_input(input, hx)
         if fused is None:
             return super().forward(input, hx)
-        x, h0 = fused
-        gi = nn.functional.linear(x, self.weight_ih_l0, self.bias_ih_l0).contiguous()
-        out = self._function.apply(gi, h0, self.weight_hh_l0.contiguous(), self.bias_hh_l0)
+        x, h0, bf16 = fused
+        # Under bfloat16 autocast the input projection runs in bfloat16 (as every torch linear layer);
+        # the recurrence gets its sums in float32 and takes bfloat16 inputs in its own products.
+        gi = nn.functional.linear(x, self.weight_ih_l0, self.bias_ih_l0).float().contiguous()
+        with torch.autocast("cpu", enabled=False):
+            out = self._function.apply(gi, h0.float(), self.weight_hh_l0.float().contiguous(),
+                                       self.bias_hh_l0.float(), bf16)
         return self._fused_output(out)
 
     def _fused_input(self, input, hx):
+        """``(x, h0, bf16)`` when the fused kernel can run this input, else None (torch.nn's code runs).
+
+        Under bfloat16 autocast it runs with bfloat16 products where torch's BLAS has them (MKL's
+        ``cblas_gemm_bf16bf16f32``); under another autocast dtype, torch.nn's code runs.
+        """
         if isinstance(input, PackedSequence) or _library() is None or not self.fused:
             return None
+        autocast = torch.is_autocast_enabled("cpu")
+        bf16 = autocast and torch.get_autocast_dtype("cpu") == torch.bfloat16
+        if autocast and not (bf16 and _library().skrnn_has_bf16()):
+            return None
         if (self.num_layers != 1 or self.bidirectional or not self.bias or input.dim() != 3
-                or input.device.type != "cpu" or input.dtype != torch.float32
-                or self.weight_hh_l0.dtype != torch.float32 or torch.is_autocast_enabled("cpu")
-                or (hx is not None and hx.dim() != 3)):
+                or input.device.type != "cpu" or input.dtype not in (torch.float32, torch.bfloat16)
+                or self.weight_hh_l0.dtype != torch.float32 or (hx is not None and hx.dim() != 3)):
             return None
         x = input if self.batch_first else input.transpose(0, 1)
-        h0 = hx[0] if hx is not None else x.new_zeros(x.shape[0], self.hidden_size)
-        return x, h0.contiguous()
+        h0 = hx[0] if hx is not None else x.new_zeros(x.shape[0], self.hidden_size, dtype=torch.float32)
+        return x, h0.contiguous(), bf16
 
     def _fused_output(self, out):
         h_n = out[:, -1].unsqueeze(0)
