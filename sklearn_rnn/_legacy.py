@@ -43,6 +43,8 @@ def upgrade_v1(description, where=None):
         return description  # the vectorizer's description did not change
     params = dict(description.get("params", {}))
     moved = {key: params.pop(key) for key in _MOVED if key in params}
+    if name == "RecurrentTextClassifier":
+        params["ngrams"] = "embedding"  # version 1's n-gram branch: hashed-bigram embeddings
     fitted = description.get("fitted")
     network = {"class": name, "params": params}
     if fitted is None:

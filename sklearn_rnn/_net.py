@@ -11,13 +11,14 @@ import inspect
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, GradientNormClipping
 from skorch.dataset import unpack_data
 
 from ._validation import InvalidParameterError
 from .regularization import penalized_weights, weight_penalty
 
-__all__ = ["OPTIMIZERS", "BestWeights", "EpochMetric", "OneCycle", "Penalty", "TextNet", "optimizer_and_params"]
+__all__ = ["OPTIMIZERS", "BestWeights", "DenseGradientClipping", "EpochMetric", "OneCycle", "Penalty", "TextNet",
+           "optimizer_and_params", "sparse_parameters"]
 
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -63,6 +64,20 @@ def optimizer_and_params(optimizer, optimizer_params):
     return cls, params
 
 
+def sparse_parameters(module):
+    """The parameters of ``module`` whose gradients are sparse: those of each ``nn.Embedding(sparse=True)``."""
+    return [layer.weight for layer in module.modules() if isinstance(layer, torch.nn.Embedding) and layer.sparse]
+
+
+class DenseGradientClipping(GradientNormClipping):
+    """skorch's gradient norm clipping, over the parameters with dense gradients (torch cannot take the
+    norm of a sparse one; the sparse ones are a linear part's, updated apart)."""
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        named = [(name, p) for name, p in named_parameters if p.grad is None or not p.grad.is_sparse]
+        super().on_grad_computed(net, named, **kwargs)
+
+
 class TextNet(NeuralNet):
     """skorch net that weights the loss per sample, adds the weight penalty to the training loss
     (recording it apart), counts right predictions per batch, and can run the module under
@@ -74,13 +89,28 @@ class TextNet(NeuralNet):
     (class-weighted) mean when every sample weight is 1. ``metric(y_pred, y_true)``, when
     given, returns the number of right predictions of a batch; it is recorded per batch as
     ``{train,valid}_correct``.
+
+    Parameters with sparse gradients (:func:`sparse_parameters`) are left out of ``optimizer``
+    and updated by a ``torch.optim.SparseAdam`` of learning rate ``sparse_lr`` (the
+    ``optimizer_sparse_`` attribute), which touches the rows a batch used only.
     """
 
-    def __init__(self, *args, penalty=None, autocast_bf16=False, metric=None, **kwargs):
+    def __init__(self, *args, penalty=None, autocast_bf16=False, metric=None, sparse_lr=1e-3, **kwargs):
         super().__init__(*args, **kwargs)
         self.penalty = penalty
         self.autocast_bf16 = autocast_bf16
         self.metric = metric
+        self.sparse_lr = sparse_lr
+
+    def initialize_optimizer(self, triggered_directly=None):
+        sparse = {id(p) for p in sparse_parameters(self.module_) if p.requires_grad}
+        if not sparse:
+            return super().initialize_optimizer(triggered_directly)
+        named = list(self.get_all_learnable_params())
+        args, kwargs = self.get_params_for_optimizer("optimizer", [(n, p) for n, p in named if id(p) not in sparse])
+        self.optimizer_ = self.optimizer(*args, **kwargs)
+        self.optimizer_sparse_ = torch.optim.SparseAdam([p for _, p in named if id(p) in sparse], lr=self.sparse_lr)
+        return self
 
     def infer(self, x, **fit_params):
         x = {k: v for k, v in x.items() if k != "sample_weight"}

@@ -154,7 +154,7 @@ class HasMethods:
         return f"an object implementing {', '.join(repr(m) for m in self.methods)}"
 
 
-class _Predicate:
+class Predicate:
     def __init__(self, test, description):
         self.test, self.description = test, description
 
@@ -166,20 +166,20 @@ class _Predicate:
 
 
 _NAMED = {
-    "boolean": _Predicate(lambda v: isinstance(v, (bool, np.bool_)), "a bool"),
-    "callable": _Predicate(callable, "a callable"),
-    "dict": _Predicate(lambda v: isinstance(v, dict), "a dict"),
-    "list": _Predicate(lambda v: isinstance(v, list), "a list"),
-    "str": _Predicate(lambda v: isinstance(v, str), "a str"),
-    "path": _Predicate(lambda v: hasattr(v, "__fspath__"), "a path"),
-    "collection": _Predicate(lambda v: isinstance(v, (list, tuple, set, frozenset)), "a list, tuple or set"),
-    "array-like": _Predicate(lambda v: hasattr(v, "__len__") or hasattr(v, "__array__"), "an array-like"),
-    "random_state": _Predicate(
+    "boolean": Predicate(lambda v: isinstance(v, (bool, np.bool_)), "a bool"),
+    "callable": Predicate(callable, "a callable"),
+    "dict": Predicate(lambda v: isinstance(v, dict), "a dict"),
+    "list": Predicate(lambda v: isinstance(v, list), "a list"),
+    "str": Predicate(lambda v: isinstance(v, str), "a str"),
+    "path": Predicate(lambda v: hasattr(v, "__fspath__"), "a path"),
+    "collection": Predicate(lambda v: isinstance(v, (list, tuple, set, frozenset)), "a list, tuple or set"),
+    "array-like": Predicate(lambda v: hasattr(v, "__len__") or hasattr(v, "__array__"), "an array-like"),
+    "random_state": Predicate(
         lambda v: v is None or isinstance(v, np.random.RandomState)
         or (isinstance(v, Integral) and not isinstance(v, bool) and 0 <= v < 2**32),
         "an int in the range [0, 2**32), a numpy RandomState or None"),
-    "verbose": _Predicate(lambda v: isinstance(v, (Integral, bool, np.bool_)) and v >= 0, "a non-negative int"),
-    None: _Predicate(lambda v: v is None, "None"),
+    "verbose": Predicate(lambda v: isinstance(v, (Integral, bool, np.bool_)) and v >= 0, "a non-negative int"),
+    None: Predicate(lambda v: v is None, "None"),
 }
 
 

@@ -30,14 +30,14 @@ __all__ = ["KERAS_STYLE", "BaseTextClassifier", "ConvTextClassifier", "FeedForwa
 
 #: The settings that turn :class:`RecurrentTextClassifier`'s defaults into the
 #: plain network of a Keras notebook: one direction, the final state, no
-#: bigram branch, no dropout, no early stopping.
+#: n-gram part, no dropout, no early stopping.
 #: ``RecurrentTextClassifier(**KERAS_STYLE, cell="gru", hidden_size=32)`` is
 #: ``Embedding`` + ``GRU(32)`` + ``Dense``. The defaults themselves were
 #: chosen for accuracy (``docs/accuracy.md``).
 KERAS_STYLE = {
     "bidirectional": False,
     "pooling": "last",
-    "ngram_buckets": 0,
+    "ngrams": None,
     "spatial_dropout": 0.0,
     "dropout": 0.0,
     "early_stopping": False,
@@ -306,8 +306,10 @@ class RecurrentTextClassifier(RecurrentArchitecture, BaseTextClassifier):
     """Recurrent neural network text classifier (SimpleRNN, LSTM, GRU).
 
     Embedding, then one or more recurrent layers (optionally bidirectional),
-    pooling over time, an optional bag of hashed bigram embeddings, optional
-    dense layers and the output layer. It takes the integer sequences made by
+    pooling over time, optional dense layers and the output layer, beside a
+    linear part on the document's TF-IDF unigrams and bigrams whose outputs
+    are added to the recurrent part's (``ngrams='tfidf'``, a "wide and deep"
+    network trained as one). It takes the integer sequences made by
     :class:`~sklearn_rnn.SequenceVectorizer`; the vocabulary size and the
     number of classes come from the data. Padding never influences a
     prediction: a document gets the same probabilities alone as inside any
@@ -327,12 +329,6 @@ class RecurrentTextClassifier(RecurrentArchitecture, BaseTextClassifier):
         the real tokens, or learned attention weights.
     embedding_dim : int, default={default:embedding_dim}
         Width of the token vectors.
-    ngram_buckets : int or 'auto', default={default:ngram_buckets}
-        Hash buckets of a fastText-style branch: the mean of the document's
-        hashed bigram embeddings (``embedding_dim`` wide) joins the pooled
-        recurrent features. ``'auto'`` takes {const:AUTO_NGRAM_BUCKETS_PER_ROW}
-        buckets per training row, at most {const:AUTO_NGRAM_BUCKETS}; 0 turns
-        the branch off.
 {task_params}
 {training_params}
 
@@ -342,6 +338,10 @@ class RecurrentTextClassifier(RecurrentArchitecture, BaseTextClassifier):
 {fitted_attributes}
     ngram_buckets_ : int
         The bigram buckets in use (``ngram_buckets`` resolved).
+    word_vectors_dim_ : int
+        Width of the ``word_vectors`` channel (0 without one).
+    n_word_vectors_found_ : int
+        How many of the vocabulary's words ``word_vectors`` held.
 
     See Also
     --------
@@ -368,23 +368,27 @@ class RecurrentTextClassifier(RecurrentArchitecture, BaseTextClassifier):
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
-                 ngram_buckets="auto", class_weight=None, threshold=0.5, embedding_weights=None,
-                 freeze_embedding=False, spatial_dropout=0.2, dropout=0.3, dense_layers=(), activation="relu",
-                 optimizer="adam", optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None,
-                 alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64, max_epochs="auto",
-                 clip_grad_norm=None, early_stopping=True, validation_fraction=0.1, n_iter_no_change=2,
-                 callbacks=None, checkpoint_dir=None, random_state=None, device="cpu", n_threads=None,
-                 precision="float32", verbose=0, warm_start=False):
+                 class_weight=None, threshold=0.5, ngrams="tfidf", ngram_buckets="auto", ngram_lr=0.03,
+                 embedding_weights=None, freeze_embedding=False, word_vectors=None, freeze_word_vectors=False,
+                 spatial_dropout=0.2, dropout=0.3, dense_layers=(), activation="relu", optimizer="adam",
+                 optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5,
+                 initializer="default", batch_size=64, max_epochs="auto", clip_grad_norm=None, early_stopping=True,
+                 validation_fraction=0.1, n_iter_no_change=2, callbacks=None, checkpoint_dir=None, random_state=None,
+                 device="cpu", n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.cell = cell
         self.bidirectional = bidirectional
         self.hidden_size = hidden_size
         self.pooling = pooling
         self.embedding_dim = embedding_dim
+        self.ngrams = ngrams
         self.ngram_buckets = ngram_buckets
+        self.ngram_lr = ngram_lr
         self.class_weight = class_weight
         self.threshold = threshold
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
+        self.word_vectors = word_vectors
+        self.freeze_word_vectors = freeze_word_vectors
         self.spatial_dropout = spatial_dropout
         self.dropout = dropout
         self.dense_layers = dense_layers
@@ -453,8 +457,8 @@ class FeedForwardTextClassifier(FeedForwardArchitecture, BaseTextClassifier):
                               **FeedForwardArchitecture._architecture_constraints}
 
     @check_keywords
-    def __init__(self, *, pooling="mean", embedding_dim=32, class_weight=None, threshold=0.5,
-                 embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0, dropout=0.0,
+    def __init__(self, *, pooling="mean", embedding_dim=32, class_weight=None, threshold=0.5, embedding_weights=None,
+                 freeze_embedding=False, word_vectors=None, freeze_word_vectors=False, spatial_dropout=0.0, dropout=0.0,
                  dense_layers=(64,), activation="relu", optimizer="adam", optimizer_params=None, lr=1e-3,
                  lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default",
                  batch_size=64, max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
@@ -466,6 +470,8 @@ class FeedForwardTextClassifier(FeedForwardArchitecture, BaseTextClassifier):
         self.threshold = threshold
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
+        self.word_vectors = word_vectors
+        self.freeze_word_vectors = freeze_word_vectors
         self.spatial_dropout = spatial_dropout
         self.dropout = dropout
         self.dense_layers = dense_layers
@@ -538,14 +544,14 @@ class ConvTextClassifier(ConvArchitecture, BaseTextClassifier):
                               **ConvArchitecture._architecture_constraints}
 
     @check_keywords
-    def __init__(self, *, filters=128, kernel_size=3, cell=None, hidden_size=64, embedding_dim=128,
-                 class_weight=None, threshold=0.5, embedding_weights=None, freeze_embedding=False,
-                 spatial_dropout=0.0, dropout=0.0, dense_layers=(), activation="relu", optimizer="adam",
-                 optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3,
-                 l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None,
+    def __init__(self, *, filters=128, kernel_size=3, cell=None, hidden_size=64, embedding_dim=128, class_weight=None,
+                 threshold=0.5, embedding_weights=None, freeze_embedding=False, word_vectors=None,
+                 freeze_word_vectors=False, spatial_dropout=0.0, dropout=0.0, dense_layers=(), activation="relu",
+                 optimizer="adam", optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None,
+                 alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None,
                  early_stopping=False, validation_fraction=0.1, n_iter_no_change=3, callbacks=None,
-                 checkpoint_dir=None, random_state=None, device="cpu", n_threads=None, precision="float32",
-                 verbose=0, warm_start=False):
+                 checkpoint_dir=None, random_state=None, device="cpu", n_threads=None, precision="float32", verbose=0,
+                 warm_start=False):
         self.filters = filters
         self.kernel_size = kernel_size
         self.cell = cell
@@ -555,6 +561,8 @@ class ConvTextClassifier(ConvArchitecture, BaseTextClassifier):
         self.threshold = threshold
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
+        self.word_vectors = word_vectors
+        self.freeze_word_vectors = freeze_word_vectors
         self.spatial_dropout = spatial_dropout
         self.dropout = dropout
         self.dense_layers = dense_layers

@@ -92,9 +92,10 @@ def explain(pipeline, texts, *, method="auto", batch_size=256):
         The documents to explain.
     method : {'auto', 'attention', 'occlusion'}, default='auto'
         ``'attention'`` reads the attention weights of a
-        ``RecurrentTextClassifier(pooling='attention')`` (they sum to 1 over
-        a document); only a network that makes the predictions alone has
-        them, so a blend is explained by occlusion. Over a unidirectional LSTM they often point at the
+        ``RecurrentTextClassifier(pooling='attention', ngrams=None)`` (they
+        sum to 1 over a document); only a recurrent part that makes the
+        predictions alone has them, so a network with an n-gram part, or a
+        blend, is explained by occlusion. Over a unidirectional LSTM they often point at the
         tokens after a deciding word, where its evidence has accumulated;
         bidirectional models put them on the word itself. ``'occlusion'`` drops each token in turn and records
         how much the log-probability of the predicted class falls (positive:
@@ -117,10 +118,10 @@ def explain(pipeline, texts, *, method="auto", batch_size=256):
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
     >>> from sklearn_rnn.inspection import explain
-    >>> docs = ["a great film", "an awful film", "great acting", "awful plot"] * 10
+    >>> docs = ["the great film", "the awful film", "great acting", "awful plot"] * 10
     >>> model = make_pipeline(SequenceVectorizer(), RecurrentTextClassifier(
     ...     hidden_size=8, embedding_dim=8, lr=0.05, max_epochs=10, random_state=0)).fit(docs, [1, 0, 1, 0] * 10)
-    >>> explanation = explain(model, ["a great plot"])
+    >>> explanation = explain(model, ["the great film"])
     >>> explanation.sort_values("weight").iloc[-1]["token"]
     'great'
     """
@@ -138,6 +139,12 @@ def explain(pipeline, texts, *, method="auto", batch_size=256):
     has_attention = isinstance(module, RecurrentNet) and module.pooling.mode == "attention"
     if method == "attention" and not has_attention:
         raise ValueError("method='attention' needs RecurrentTextClassifier(pooling='attention').")
+    # Attention weighs what the recurrent part reads; beside an n-gram part it tells only half the story.
+    alone = has_attention and module.ngrams is None and module.bigrams is None
+    if method == "attention" and not alone:
+        raise ValueError("method='attention' explains a network whose recurrent part makes the predictions "
+                         "alone: set ngrams=None, or use method='occlusion'.")
+    has_attention = alone
     method = "attention" if method == "auto" and has_attention else "occlusion" if method == "auto" else method
     vocabulary = np.asarray(pipeline[-2].get_vocabulary(), dtype=object)
     ids = pipeline[:-1].transform(texts)

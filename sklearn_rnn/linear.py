@@ -23,12 +23,10 @@ from ._inputs import n_rows as count_rows
 from ._inputs import IdSpaceMixin, check_labels, check_sample_weight, check_weighted_classes
 from ._registry import register
 from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
-from .modules.ngram import HASH_PRIME
+from .modules.ngram import BIGRAM_BUCKETS, HASH_PRIME
 
 __all__ = ["BIGRAM_BUCKETS", "CHUNK_ROWS", "NgramLogisticClassifier", "ngram_counts"]
 
-#: Hash buckets of the bigrams (2**20, as scikit-learn's HashingVectorizer).
-BIGRAM_BUCKETS = 2 ** 20
 #: Rows whose counts and TF-IDF features are built at a time: the features of every row at once
 #: would take about 14 kB per review of 230 tokens beside the counts they are made from.
 CHUNK_ROWS = 8192

@@ -147,8 +147,9 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
 
     The network of :class:`~sklearn_rnn.RecurrentTextClassifier` with a
     linear output: embedding, recurrent layers (optionally bidirectional),
-    pooling over time, an optional bag of hashed bigram embeddings, optional
-    dense layers, one output per target. ``y`` is a float array of shape
+    pooling over time, optional dense layers, one output per target, beside
+    a linear part on TF-IDF unigrams and bigrams whose outputs are added
+    (``ngrams='tfidf'``, see :class:`~sklearn_rnn.RecurrentTextClassifier`). ``y`` is a float array of shape
     ``(n_samples,)`` or ``(n_samples, n_targets)``; it is scaled for training
     (``target_mean_``, ``target_scale_``) and ``predict`` answers in its units.
     ``score`` is R², as for every scikit-learn regressor.
@@ -165,10 +166,6 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
         How the outputs over time become one vector.
     embedding_dim : int, default={default:embedding_dim}
         Width of the token vectors.
-    ngram_buckets : int or 'auto', default={default:ngram_buckets}
-        Hash buckets of the bag of bigram embeddings that joins the pooled
-        features (see :class:`~sklearn_rnn.RecurrentTextClassifier`); 0 turns
-        it off.
 {task_params}
 {training_params}
 
@@ -178,6 +175,10 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
 {fitted_attributes}
     ngram_buckets_ : int
         The bigram buckets in use (``ngram_buckets`` resolved).
+    word_vectors_dim_ : int
+        Width of the ``word_vectors`` channel (0 without one).
+    n_word_vectors_found_ : int
+        How many of the vocabulary's words ``word_vectors`` held.
 
     See Also
     --------
@@ -201,21 +202,26 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
-                 ngram_buckets="auto", loss="squared_error", embedding_weights=None, freeze_embedding=False,
-                 spatial_dropout=0.2, dropout=0.3, dense_layers=(), activation="relu", optimizer="adam",
-                 optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5,
-                 initializer="default", batch_size=64, max_epochs="auto", clip_grad_norm=None, early_stopping=True,
-                 validation_fraction=0.1, n_iter_no_change=2, callbacks=None, checkpoint_dir=None, random_state=None,
-                 device="cpu", n_threads=None, precision="float32", verbose=0, warm_start=False):
+                 loss="squared_error", ngrams="tfidf", ngram_buckets="auto", ngram_lr=0.03, embedding_weights=None,
+                 freeze_embedding=False, word_vectors=None, freeze_word_vectors=False, spatial_dropout=0.2, dropout=0.3,
+                 dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None, lr=1e-3,
+                 lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default",
+                 batch_size=64, max_epochs="auto", clip_grad_norm=None, early_stopping=True, validation_fraction=0.1,
+                 n_iter_no_change=2, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
+                 n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.cell = cell
         self.bidirectional = bidirectional
         self.hidden_size = hidden_size
         self.pooling = pooling
         self.embedding_dim = embedding_dim
+        self.ngrams = ngrams
         self.ngram_buckets = ngram_buckets
+        self.ngram_lr = ngram_lr
         self.loss = loss
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
+        self.word_vectors = word_vectors
+        self.freeze_word_vectors = freeze_word_vectors
         self.spatial_dropout = spatial_dropout
         self.dropout = dropout
         self.dense_layers = dense_layers
@@ -284,17 +290,19 @@ class FeedForwardTextRegressor(FeedForwardArchitecture, BaseTextRegressor):
 
     @check_keywords
     def __init__(self, *, pooling="mean", embedding_dim=32, loss="squared_error", embedding_weights=None,
-                 freeze_embedding=False, spatial_dropout=0.0, dropout=0.0, dense_layers=(64,), activation="relu",
-                 optimizer="adam", optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None,
-                 alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None,
-                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=3, callbacks=None,
-                 checkpoint_dir=None, random_state=None, device="cpu", n_threads=None, precision="float32",
-                 verbose=0, warm_start=False):
+                 freeze_embedding=False, word_vectors=None, freeze_word_vectors=False, spatial_dropout=0.0, dropout=0.0,
+                 dense_layers=(64,), activation="relu", optimizer="adam", optimizer_params=None, lr=1e-3,
+                 lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default",
+                 batch_size=64, max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=3, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
+                 n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.pooling = pooling
         self.embedding_dim = embedding_dim
         self.loss = loss
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
+        self.word_vectors = word_vectors
+        self.freeze_word_vectors = freeze_word_vectors
         self.spatial_dropout = spatial_dropout
         self.dropout = dropout
         self.dense_layers = dense_layers
@@ -366,12 +374,13 @@ class ConvTextRegressor(ConvArchitecture, BaseTextRegressor):
 
     @check_keywords
     def __init__(self, *, filters=128, kernel_size=3, cell=None, hidden_size=64, embedding_dim=128,
-                 loss="squared_error", embedding_weights=None, freeze_embedding=False, spatial_dropout=0.0,
-                 dropout=0.0, dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None, lr=1e-3,
-                 lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default",
-                 batch_size=64, max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=3, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
-                 n_threads=None, precision="float32", verbose=0, warm_start=False):
+                 loss="squared_error", embedding_weights=None, freeze_embedding=False, word_vectors=None,
+                 freeze_word_vectors=False, spatial_dropout=0.0, dropout=0.0, dense_layers=(), activation="relu",
+                 optimizer="adam", optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None,
+                 alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None,
+                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=3, callbacks=None,
+                 checkpoint_dir=None, random_state=None, device="cpu", n_threads=None, precision="float32", verbose=0,
+                 warm_start=False):
         self.filters = filters
         self.kernel_size = kernel_size
         self.cell = cell
@@ -380,6 +389,8 @@ class ConvTextRegressor(ConvArchitecture, BaseTextRegressor):
         self.loss = loss
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
+        self.word_vectors = word_vectors
+        self.freeze_word_vectors = freeze_word_vectors
         self.spatial_dropout = spatial_dropout
         self.dropout = dropout
         self.dense_layers = dense_layers

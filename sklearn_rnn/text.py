@@ -9,6 +9,7 @@ ids, ready for an embedding layer.
 import hashlib
 import re
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable
 from numbers import Integral, Real
 from typing import NamedTuple
@@ -22,7 +23,7 @@ from ._registry import register
 from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
 
 __all__ = ["IdSpace", "SequenceVectorizer", "TokenIds", "PAD_ID", "OOV_ID", "MAX_LEN_CAP", "id_column_names",
-           "id_space_of", "vocabulary_fingerprint"]
+           "id_space_of", "vocabulary_fingerprint", "vocabulary_of"]
 
 PAD_ID = 0
 OOV_ID = 1
@@ -51,6 +52,52 @@ def vocabulary_fingerprint(tokens):
         digest.update(repr(token).encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return digest.hexdigest()[:16]
+
+
+#: How many vocabularies :func:`vocabulary_of` remembers, the most recently fitted or loaded first.
+VOCABULARIES_KEPT = 16
+# Fingerprint -> the tokens by id, for the vectorizers this process fitted or loaded. A fingerprint
+# names one vocabulary, so what is found is always the right one; an old one may be forgotten.
+_VOCABULARIES = OrderedDict()
+
+
+def _remember_vocabulary(fingerprint, vocabulary):
+    tokens = [None, None] + list(vocabulary)  # padding and OOV stand for no word
+    for token, token_id in vocabulary.items():
+        tokens[token_id] = token
+    _VOCABULARIES[fingerprint] = tokens
+    _VOCABULARIES.move_to_end(fingerprint)
+    while len(_VOCABULARIES) > VOCABULARIES_KEPT:
+        _VOCABULARIES.popitem(last=False)
+
+
+def vocabulary_of(X):
+    """The word behind each id of ``X`` (ids, or their :class:`IdSpace`), or None where that cannot be known.
+
+    Ids declare their vocabulary (see :func:`id_space_of`); the words of a
+    vocabulary are known for the last ``VOCABULARIES_KEPT`` (16) vectorizers
+    this process fitted or loaded. What the classifiers' ``word_vectors``
+    aligns its rows to.
+
+    Returns
+    -------
+    tokens : list or None
+        ``tokens[i]`` is the token of id ``i``; None for padding (0) and
+        out-of-vocabulary (1).
+
+    Examples
+    --------
+    >>> vec = SequenceVectorizer().fit(["good film", "bad film"])
+    >>> vocabulary_of(vec.transform(["good"]))
+    [None, None, 'film', 'bad', 'good']
+    >>> vocabulary_of(np.array([[2]])) is None
+    True
+    """
+    space = X if isinstance(X, IdSpace) else id_space_of(X)
+    if space is None or space.fingerprint is None:
+        return None
+    tokens = _VOCABULARIES.get(space.fingerprint)
+    return None if tokens is None else list(tokens)
 
 
 class IdSpace(NamedTuple):
@@ -527,6 +574,7 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
                 f"dtype={np.dtype(self.dtype).name} holds ids up to {largest}, but this vocabulary needs ids up to "
                 f"{self.n_tokens_ - 1}: use a wider dtype (np.int32) or max_features <= {largest - 1}.")
         self.vocabulary_fingerprint_ = vocabulary_fingerprint(self.vocabulary_)
+        _remember_vocabulary(self.vocabulary_fingerprint_, self.vocabulary_)
         remap = np.full(len(tokens), OOV_ID, dtype=np.int32)
         prov_ids = np.fromiter((j for _, _, j in candidates), dtype=np.int64, count=len(candidates))
         remap[prov_ids] = np.arange(2, len(candidates) + 2)
@@ -637,6 +685,12 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
         check_is_fitted(self, "max_len_")
         return np.asarray(id_column_names(self.max_len_, self.vocabulary_fingerprint_, self.n_tokens_), dtype=object)
 
+    def __setstate__(self, state):
+        # A vectorizer unpickled (joblib.load, a worker process) makes its words known as a fitted one does.
+        super().__setstate__(state)
+        if "vocabulary_" in state and "vocabulary_fingerprint_" in state:
+            _remember_vocabulary(self.vocabulary_fingerprint_, self.vocabulary_)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
@@ -662,6 +716,7 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
         self.n_tokens_ = len(tokens) + 2
         self.max_len_ = int(state["max_len_"])
         self.vocabulary_fingerprint_ = vocabulary_fingerprint(self.vocabulary_)
+        _remember_vocabulary(self.vocabulary_fingerprint_, self.vocabulary_)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -1,4 +1,6 @@
+import http.server
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -45,3 +47,32 @@ def _few_threads():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    payload = b""
+    truncate_to = None  # send only this many bytes but announce the full size
+
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.payload)))
+        self.end_headers()
+        body = self.payload if self.truncate_to is None else self.payload[: self.truncate_to]
+        self.wfile.write(body)
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server on 127.0.0.1 that serves _Handler.payload."""
+    handler = type("Handler", (_Handler,), {})
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield handler, f"http://127.0.0.1:{httpd.server_address[1]}/aclImdb_v1.tar.gz"
+    httpd.shutdown()
+    httpd.server_close()

@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
@@ -31,7 +32,8 @@ def models():
     common = dict(embedding_dim=16, hidden_size=16, lr=0.03, max_epochs=12, batch_size=16, random_state=0,
                   validation_fraction=0.0)
     attention = make_pipeline(SequenceVectorizer(max_len=400), RecurrentTextClassifier(pooling="attention",
-                                                                                    bidirectional=True, **common))
+                                                                                    bidirectional=True, ngrams=None,
+                                                                                    **common))
     last = make_pipeline(SequenceVectorizer(max_len=400), RecurrentTextClassifier(cell="gru", **common))
     return attention.fit(docs, labels), last.fit(docs, labels)
 
@@ -54,6 +56,14 @@ def test_the_deciding_word_gets_the_top_weight(models, which, method):
 def test_auto_picks_attention_where_the_model_has_it(models):
     assert explain(models[0], ["superb"]).method == "attention"
     assert explain(models[1], ["superb"]).method == "occlusion"
+
+
+def test_attention_beside_an_ngram_part_is_not_the_whole_story(models):
+    wide = clone(models[0]).set_params(recurrenttextclassifier__ngrams="tfidf",
+                                       recurrenttextclassifier__max_epochs=1).fit(["superb film", "dull film"], [1, 0])
+    assert explain(wide, ["superb"]).method == "occlusion"
+    with pytest.raises(ValueError, match="set ngrams=None, or use method='occlusion'"):
+        explain(wide, ["superb"], method="attention")
 
 
 def test_occlusion_of_a_300_token_review_takes_well_under_a_second(models):

@@ -65,6 +65,23 @@ def test_bigram_bag_hashes_consecutive_ids_inside_the_document_only():
 
 
 def test_recurrent_net_joins_the_bigram_branch_to_the_pooled_features():
-    net = RecurrentNet(20, 2, embedding_dim=4, hidden_size=3, pooling="max", ngram_buckets=50)
-    assert net.head[-1].in_features == 3 + 4
-    assert RecurrentNet(20, 2, embedding_dim=4, hidden_size=3).bigrams is None
+    net = RecurrentNet(20, 2, embedding_dim=4, hidden_size=3, pooling="max", ngrams="embedding", ngram_buckets=50)
+    assert net.head[-1].in_features == 3 + 4 and net.ngrams is None
+    assert RecurrentNet(20, 2, embedding_dim=4, hidden_size=3, ngram_buckets=50).bigrams is None  # ngrams=None
+
+
+def test_recurrent_net_adds_the_tfidf_part_to_a_head_that_starts_at_zero():
+    torch.manual_seed(0)
+    net = RecurrentNet(20, 3, embedding_dim=4, hidden_size=3, pooling="max", ngrams="tfidf", ngram_buckets=50)
+    assert net.head[-1].in_features == 3 and net.bigrams is None
+    ids, lengths = torch.tensor([[3, 4, 5, 0], [6, 0, 0, 0]]), torch.tensor([3, 1])
+    assert not net(ids, lengths).detach().any()  # both parts start at zero
+    with torch.no_grad():
+        net.ngrams.weight.weight.normal_()
+        net.head[-1].weight.normal_()
+    net.eval()
+    outputs, last = net.encoder(net.embedding(ids), lengths)
+    recurrent = net.head(net.pooling(outputs, lengths, last))
+    torch.testing.assert_close(net(ids, lengths), recurrent + net.ngrams(ids, lengths))
+    with pytest.raises(ValueError, match="ngrams must be one of"):
+        RecurrentNet(20, 2, ngrams="bag")

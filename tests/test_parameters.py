@@ -71,8 +71,9 @@ def test_a_typo_in_a_grid_is_an_error_not_a_silent_no_op(ids_data):
 
 
 EVERY_VALUE = dict(
-    cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12, ngram_buckets=99,
-    class_weight={0: 2.0}, threshold=0.3, embedding_weights=np.ones((5, 12)), freeze_embedding=True,
+    cell="gru", bidirectional=True, hidden_size=(6, 4), pooling="max", embedding_dim=12, ngrams="embedding",
+    ngram_buckets=99, ngram_lr=0.2, class_weight={0: 2.0}, threshold=0.3, embedding_weights=np.ones((5, 12)),
+    freeze_embedding=True, word_vectors="glove-6B-300d", freeze_word_vectors=True,
     spatial_dropout=0.1, dropout=0.2, dense_layers=(7,), activation="tanh", optimizer="sgd",
     optimizer_params={"momentum": 0.3}, lr=0.02, lr_schedule="onecycle", regularizer="l2", alpha=0.1, l1_ratio=0.2,
     initializer="orthogonal", batch_size=9, max_epochs=4, clip_grad_norm=2.0, early_stopping=True,

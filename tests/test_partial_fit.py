@@ -6,7 +6,7 @@ from sklearn.base import clone
 
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 
-PARTIAL = dict(hidden_size=8, embedding_dim=8, pooling="max", lr=0.03, random_state=0)
+PARTIAL = dict(hidden_size=8, embedding_dim=8, pooling="max", lr=0.03, ngram_lr=0.3, random_state=0)
 
 
 def _stream(seed, n_chunks, size=64):

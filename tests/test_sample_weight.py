@@ -13,7 +13,7 @@ from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 
 # One batch, no dropout and a rate of 1e-12: the epoch's train_loss is the loss of the starting
 # weights, which predict_proba still gives after the fit.
-STILL = dict(SMALL, lr=1e-12, max_epochs=1, batch_size=80, validation_fraction=0.0, spatial_dropout=0.0, dropout=0.0)
+STILL = dict(SMALL, lr=1e-12, ngram_lr=1e-12, max_epochs=1, batch_size=80, validation_fraction=0.0, spatial_dropout=0.0, dropout=0.0)
 
 
 def test_the_loss_is_the_weighted_sum_over_the_class_weights(ids_data):

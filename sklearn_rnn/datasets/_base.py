@@ -16,8 +16,10 @@ __all__ = ["get_data_home", "get_cache_home", "RemoteFileMetadata", "fetch_remot
 DATA_HOME_ENV = "SKLEARN_RNN_DATA"
 CACHE_HOME_ENV = "SKLEARN_RNN_CACHE"
 
-RemoteFileMetadata = namedtuple("RemoteFileMetadata", ["filename", "url", "checksum"])
-RemoteFileMetadata.__doc__ = """Where a dataset file comes from and its sha256 checksum."""
+RemoteFileMetadata = namedtuple("RemoteFileMetadata", ["filename", "url", "checksum", "algorithm"],
+                                defaults=["sha256"])
+RemoteFileMetadata.__doc__ = """Where a dataset file comes from, its published checksum and the checksum's algorithm
+(a :mod:`hashlib` name, ``sha256`` unless the publisher gives another)."""
 
 
 def get_data_home(data_home=None):
@@ -80,8 +82,8 @@ def get_cache_home(cache_home=None):
     return Path(cache_home).expanduser()
 
 
-def _sha256(path, chunk_size=1 << 20):
-    digest = hashlib.sha256()
+def _digest(path, algorithm="sha256", chunk_size=1 << 20):
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(chunk_size), b""):
             digest.update(chunk)
@@ -98,7 +100,7 @@ def fetch_remote_file(remote, dirname, *, timeout=60, progress=True):
     Parameters
     ----------
     remote : RemoteFileMetadata
-        File name, URL and expected sha256.
+        File name, URL, expected checksum and its algorithm.
     dirname : path-like
         Destination folder, created if missing.
     timeout : float, default=60
@@ -138,10 +140,10 @@ def fetch_remote_file(remote, dirname, *, timeout=60, progress=True):
                 f"Download of {remote.url} was interrupted: received {received} of "
                 f"{expected} bytes."
             )
-        checksum = _sha256(tmp_name)
+        checksum = _digest(tmp_name, remote.algorithm)
         if checksum != remote.checksum:
             raise OSError(
-                f"{remote.filename} downloaded from {remote.url} has sha256 {checksum}, "
+                f"{remote.filename} downloaded from {remote.url} has {remote.algorithm} {checksum}, "
                 f"expected {remote.checksum}. The file was deleted; it may be corrupt "
                 "or the server may serve another version."
             )

@@ -5,7 +5,7 @@ from .embedding import TokenEmbedding
 from .feedforward import FeedForwardNet
 from .fused import FusedGRU, FusedRNN, fused_cells_status
 from .head import DenseHead
-from .ngram import BigramBag
+from .ngram import BigramBag, TfidfNgrams
 from .pooling import SequencePooling, length_mask
 from .recurrent import RecurrentNet, RecurrentEncoder, reverse_index
 
@@ -19,6 +19,7 @@ __all__ = [
     "RecurrentNet",
     "RecurrentEncoder",
     "SequencePooling",
+    "TfidfNgrams",
     "TokenEmbedding",
     "fused_cells_status",
     "length_mask",

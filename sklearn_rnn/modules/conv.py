@@ -37,6 +37,8 @@ class ConvNet(nn.Module):
         Units of ``cell``.
     activation, dense_layers, dropout, spatial_dropout, embedding_weights, freeze_embedding
         As in :class:`~sklearn_rnn.modules.RecurrentNet`.
+    word_vectors_dim, word_vectors, freeze_word_vectors
+        As in :class:`~sklearn_rnn.modules.RecurrentNet`.
 
     Examples
     --------
@@ -47,14 +49,15 @@ class ConvNet(nn.Module):
 
     def __init__(self, n_tokens, n_outputs, embedding_dim=128, filters=128, kernel_size=(3,), cell=None,
                  hidden_size=64, activation="relu", dense_layers=(), dropout=0.0, spatial_dropout=0.0,
-                 embedding_weights=None, freeze_embedding=False):
+                 embedding_weights=None, freeze_embedding=False, word_vectors_dim=0, word_vectors=None,
+                 freeze_word_vectors=False):
         super().__init__()
         self.kernel_size = as_sizes(kernel_size, "kernel_size")
         if cell is not None and len(self.kernel_size) != 1:
             raise ValueError(f"cell={cell!r} needs a single kernel_size, got {kernel_size!r}.")
         self.embedding = TokenEmbedding(n_tokens, embedding_dim, spatial_dropout, embedding_weights,
-                                        freeze_embedding)
-        self.convs = nn.ModuleList(nn.Conv1d(embedding_dim, filters, k) for k in self.kernel_size)
+                                        freeze_embedding, word_vectors_dim, word_vectors, freeze_word_vectors)
+        self.convs = nn.ModuleList(nn.Conv1d(self.embedding.output_size, filters, k) for k in self.kernel_size)
         self.activation = ACTIVATIONS[activation]()
         if cell is None:
             self.encoder = None

@@ -42,6 +42,8 @@ class FeedForwardNet(nn.Module):
     pooling : {'flatten', 'mean', 'max'}, default='mean'
     dense_layers, activation, dropout, spatial_dropout, embedding_weights, freeze_embedding
         As in :class:`~sklearn_rnn.modules.RecurrentNet`.
+    word_vectors_dim, word_vectors, freeze_word_vectors
+        As in :class:`~sklearn_rnn.modules.RecurrentNet` (with an embedding only).
 
     Examples
     --------
@@ -52,18 +54,21 @@ class FeedForwardNet(nn.Module):
 
     def __init__(self, n_tokens, n_outputs, n_positions, embedding_dim=32, pooling="mean", dense_layers=(64,),
                  activation="relu", dropout=0.0, spatial_dropout=0.0, embedding_weights=None,
-                 freeze_embedding=False):
+                 freeze_embedding=False, word_vectors_dim=0, word_vectors=None, freeze_word_vectors=False):
         super().__init__()
         self.n_positions = n_positions
         self.flatten = flattens(embedding_dim, pooling)
         if embedding_dim is None:
+            if word_vectors_dim:
+                raise ValueError("word vectors need an embedding: set embedding_dim.")
             self.embedding = None
             width = n_positions
         else:
             self.embedding = TokenEmbedding(n_tokens, embedding_dim, spatial_dropout, embedding_weights,
-                                            freeze_embedding)
-            width = n_positions * embedding_dim if pooling == "flatten" else embedding_dim
-        self.pooling = None if self.flatten else SequencePooling(pooling, embedding_dim)
+                                            freeze_embedding, word_vectors_dim, word_vectors, freeze_word_vectors)
+            size = self.embedding.output_size
+            width = n_positions * size if pooling == "flatten" else size
+        self.pooling = None if self.flatten else SequencePooling(pooling, width)
         self.head = DenseHead(width, n_outputs, dense_layers, activation, dropout)
 
     def forward(self, ids, lengths):

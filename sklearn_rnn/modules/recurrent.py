@@ -17,14 +17,16 @@ from ._sizes import as_sizes
 from .embedding import TokenEmbedding
 from .fused import FusedGRU, FusedRNN
 from .head import DenseHead
-from .ngram import BigramBag
+from .ngram import BigramBag, TfidfNgrams
 from .pooling import SequencePooling
 
-__all__ = ["CELLS", "RecurrentEncoder", "RecurrentNet", "reverse_index"]
+__all__ = ["CELLS", "NGRAM_PARTS", "RecurrentEncoder", "RecurrentNet", "reverse_index"]
 
 # nn.LSTM is one oneDNN kernel on CPU already; GRU and RNN layers run the
 # fused kernel of .fused (with torch.nn's code where it does not apply).
 CELLS = {"rnn": FusedRNN, "lstm": nn.LSTM, "gru": FusedGRU}
+#: The n-gram parts a RecurrentNet can hold beside its recurrent one (None: none).
+NGRAM_PARTS = ("tfidf", "embedding", None)
 
 
 def reverse_index(lengths, max_len):
@@ -143,10 +145,22 @@ class RecurrentNet(nn.Module):
     freeze_embedding : bool, default=False
     packed : bool, default=False
         See :class:`RecurrentEncoder`.
+    ngrams : {'tfidf', 'embedding'} or None, default=None
+        An n-gram part beside the recurrent one. ``'tfidf'``: a
+        :class:`~sklearn_rnn.modules.TfidfNgrams` linear model whose outputs
+        are added to the head's (a "wide and deep" network); the head's output
+        layer then starts at zero, so that training starts from the linear
+        model and the recurrent part learns what it misses. ``'embedding'``: a
+        :class:`~sklearn_rnn.modules.BigramBag` whose output (``embedding_dim``
+        wide) joins the pooled recurrent features before the head.
     ngram_buckets : int, default=0
-        Hash buckets of a :class:`~sklearn_rnn.modules.BigramBag` whose
-        output (``embedding_dim`` wide) joins the pooled recurrent features;
-        0 means no such branch.
+        Hash buckets of the bigrams of ``ngrams``; 0 means no n-gram part.
+    ngram_idf : array-like, default=None
+        The ``idf`` of a ``'tfidf'`` part (see :class:`~sklearn_rnn.modules.TfidfNgrams`).
+    word_vectors_dim, word_vectors, freeze_word_vectors
+        A channel of pretrained vectors beside the embedding: ``vectors_dim``,
+        ``vectors`` and ``freeze_vectors`` of
+        :class:`~sklearn_rnn.modules.TokenEmbedding`.
 
     Examples
     --------
@@ -158,19 +172,33 @@ class RecurrentNet(nn.Module):
     def __init__(self, n_tokens, n_outputs, embedding_dim=128, hidden_size=128, cell="lstm",
                  bidirectional=False, pooling="last", spatial_dropout=0.0, dropout=0.0,
                  dense_layers=(), activation="relu", embedding_weights=None, freeze_embedding=False,
-                 packed=False, ngram_buckets=0):
+                 packed=False, ngrams=None, ngram_buckets=0, ngram_idf=None, word_vectors_dim=0, word_vectors=None,
+                 freeze_word_vectors=False):
         super().__init__()
+        if ngrams not in NGRAM_PARTS:
+            raise ValueError(f"ngrams must be one of {sorted(NGRAM_PARTS, key=str)}, got {ngrams!r}.")
         sizes = as_sizes(hidden_size, "hidden_size")
-        self.embedding = TokenEmbedding(n_tokens, embedding_dim, spatial_dropout, embedding_weights, freeze_embedding)
-        self.encoder = RecurrentEncoder(embedding_dim, sizes, cell, bidirectional, dropout, packed)
+        self.embedding = TokenEmbedding(n_tokens, embedding_dim, spatial_dropout, embedding_weights, freeze_embedding,
+                                        word_vectors_dim, word_vectors, freeze_word_vectors)
+        self.encoder = RecurrentEncoder(self.embedding.output_size, sizes, cell, bidirectional, dropout, packed)
         self.pooling = SequencePooling(pooling, self.encoder.output_size)
-        self.bigrams = BigramBag(ngram_buckets, embedding_dim) if ngram_buckets else None
-        width = self.encoder.output_size + (embedding_dim if ngram_buckets else 0)
-        self.head = DenseHead(width, n_outputs, dense_layers, activation, dropout)
+        bag = ngrams == "embedding" and ngram_buckets > 0
+        self.bigrams = BigramBag(ngram_buckets, embedding_dim) if bag else None
+        self.head = DenseHead(self.encoder.output_size + (embedding_dim if bag else 0), n_outputs, dense_layers,
+                              activation, dropout)
+        self.ngrams = None
+        if ngrams == "tfidf" and ngram_buckets > 0:
+            self.ngrams = TfidfNgrams(n_tokens, ngram_buckets, n_outputs, ngram_idf)
+            with torch.no_grad():  # the network starts as its linear part
+                self.head[-1].weight.zero_()
+                self.head[-1].bias.zero_()
 
     def forward(self, ids, lengths):
         outputs, last = self.encoder(self.embedding(ids), lengths)
         features = self.pooling(outputs, lengths, last)
         if self.bigrams is not None:
             features = torch.cat([features, self.bigrams(ids, lengths)], dim=1)
-        return self.head(features)
+        out = self.head(features)
+        if self.ngrams is not None:
+            out = out + self.ngrams(ids, lengths)
+        return out
