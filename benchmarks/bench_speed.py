@@ -8,6 +8,12 @@ interleave the contenders; the best run counts (these machines swing between
 runs). Keras runs as users run it and also with the heap settings that our
 estimators use (see ``sklearn_rnn._heap``); ratios take the faster of the two.
 
+``--short`` prints the short-text table instead (issue 28): seconds per epoch and real tokens
+per second of the default ``RecurrentTextClassifier`` (and with ``ngrams='embedding'``, round
+2's bigram branch, and ``ngrams=None``) on 20,000 sentences of 9 tokens (IMDB's first
+sentences, cut to 9 tokens) against 2,000 IMDB reviews (``max_len=400``); one epoch, no
+validation set, best of ``--repeat``.
+
 ``--cells`` prints the cell table instead (issue 13): the fit throughput of
 the LSTM, the GRU and the SimpleRNN at 32 and 128 units through
 ``RecurrentTextClassifier`` (Embedding 128 + cell + 1 output, same data), the
@@ -215,12 +221,58 @@ def cell_table(X, y, repeat, keras):
     return table
 
 
+def _first_sentences(texts, n_tokens, n):
+    """The first ``n`` documents whose first sentence has at least ``n_tokens`` words, cut to them."""
+    import re
+
+    out = []
+    for text in texts:
+        words = re.split(r"(?<=[.!?])\s+", text.replace("<br />", " ").strip(), maxsplit=1)[0].split()
+        if len(words) >= n_tokens:
+            out.append(" ".join(words[:n_tokens]))
+            if len(out) == n:
+                break
+    return out
+
+
+def short_table(data, repeat):
+    """Epoch seconds and real tokens/s on short sentences and on reviews, per n-gram part."""
+    sets = {"reviews": SequenceVectorizer(max_len=400).fit_transform(data.data[:2000]),
+            "9-token sentences": SequenceVectorizer().fit_transform(_first_sentences(data.data, 9, 20000))}
+    labels = {name: data.target[:len(X)] for name, X in sets.items()}
+    labels["9-token sentences"] = np.arange(len(sets["9-token sentences"])) % 2
+    parts = {"tfidf (default)": "tfidf", "embedding (round 2)": "embedding", "none": None}
+    best = {}
+    for _ in range(repeat):
+        for part_name, part in parts.items():
+            for set_name, X in sets.items():
+                clf = RecurrentTextClassifier(ngrams=part, max_epochs=1, validation_fraction=0.0, n_threads=THREADS,
+                                              random_state=0)
+                clf.fit(X, labels[set_name])
+                key = (part_name, set_name)
+                best[key] = min(best.get(key, np.inf), float(clf.history_["dur"].iloc[0]))
+    table = {}
+    print(f"{'n-gram part':22s} {'set':18s} {'rows':>6s} {'tokens':>8s} {'epoch s':>8s} {'tokens/s':>9s}")
+    for (part_name, set_name), seconds in best.items():
+        X = sets[set_name]
+        tokens = int((np.asarray(X) != 0).sum())
+        table.setdefault(part_name, {})[set_name] = {"rows": len(X), "tokens": tokens, "epoch_s": seconds,
+                                                     "tokens_per_s": tokens / seconds}
+        print(f"{part_name:22s} {set_name:18s} {len(X):6d} {tokens:8d} {seconds:8.2f} {tokens / seconds:9.0f}")
+    for part_name, row in table.items():
+        ratio = row["reviews"]["tokens_per_s"] / row["9-token sentences"]["tokens_per_s"]
+        row["short_slowdown_per_token"] = ratio
+        print(f"{part_name}: a real token of a short sentence costs {ratio:.2f}x one of a review")
+    return table
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n-docs", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory", action="store_true", help="also measure peak RSS of a full IMDB fit")
     parser.add_argument("--cells", action="store_true", help="print the LSTM/GRU/SimpleRNN table instead")
+    parser.add_argument("--short", action="store_true", help="print the short-text table instead")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -232,6 +284,12 @@ def main():
     cpu = cpu_description()
     print(f"{n} IMDB reviews, length 400 (mean {mean_len:.0f} real tokens), batch 64, {THREADS} threads, "
           f"best of {args.repeat}; torch {torch.__version__}; {cpu}")
+    if args.short:
+        table = short_table(data, args.repeat)
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"cpu": cpu, "short": table}, f, indent=2)
+        return
     if args.cells:
         available, reason = fused_cells_status()
         print("fused GRU/RNN kernel:", "in use" if available else f"unavailable ({reason})")

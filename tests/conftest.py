@@ -16,13 +16,18 @@ def _isolated_homes(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SKLEARN_RNN_CACHE", str(tmp_path_factory.mktemp("cache")))
 
 
-@pytest.fixture
-def imdb_home():
+def find_imdb_home():
     """The data home holding the real IMDB archive, or a skip with the reason."""
     for candidate in (os.environ.get("SKLEARN_RNN_DATA"), SHARED_DATA):
         if candidate and (Path(candidate) / "aclImdb_v1.tar.gz").exists():
             return Path(candidate)
     pytest.skip("aclImdb_v1.tar.gz not found in $SKLEARN_RNN_DATA or ../shared/data")
+
+
+@pytest.fixture
+def imdb_home():
+    """The data home holding the real IMDB archive, or a skip with the reason."""
+    return find_imdb_home()
 
 
 @pytest.fixture
