@@ -38,7 +38,8 @@ def _imdb_available():
 # (sphinx-gallery hands each script the arguments below), so that the whole
 # build stays under three minutes on 2 cores. Without the IMDB archive only the
 # examples that make their own data run.
-_SMALL_ARGS = {"plot_imdb_quickstart.py": ["--n-train", "1000", "--n-test", "500", "--epochs", "2"]}
+_SMALL_ARGS = {"plot_imdb_quickstart.py": ["--n-train", "1000", "--n-test", "500", "--epochs", "2"],
+               "plot_imdb_ratings.py": ["--n-train", "1000", "--n-test", "500", "--epochs", "2"]}
 
 
 def _reset_argv(gallery_conf, script_vars):

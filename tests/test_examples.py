@@ -26,6 +26,13 @@ def test_quickstart(imdb_home, tmp_path):
     assert "An excellent movie!" in out and "poor acting" in out
 
 
+def test_ratings_example(imdb_home, tmp_path):
+    out = run("plot_imdb_ratings.py", "--n-train", "300", "--n-test", "200", "--epochs", "1",
+              "--out", str(tmp_path / "ratings.png"), home=imdb_home, cwd=tmp_path)
+    assert "RecurrentTextRegressor" in out and "TF-IDF + Ridge" in out and " R2 " in out
+    assert (tmp_path / "ratings.png").stat().st_size > 10_000
+
+
 def test_compare_models_quick(imdb_home, tmp_path):
     run("compare_models.py", "--quick", "--epochs", "1", "--out", str(tmp_path / "cmp"), home=imdb_home, cwd=tmp_path)
     table = pd.read_csv(tmp_path / "cmp.csv")

@@ -43,8 +43,15 @@ class VectorsSource:
         Number of words in the file.
     offline : str or None
         A package that ships the same vectors as arrays, read with no download when installed
-        (``ROOT``: a folder holding ``{offline_stem}_emb.npy`` and ``glove_6B_index.parquet``).
+        (its ``ROOT`` is a folder holding ``*_emb.npy``, the matrix, and ``*_index.parquet``, the
+        words in row order).
     description : str
+        What the vectors are, and the size of the file.
+
+    Examples
+    --------
+    >>> WORD_VECTORS["glove-6B-50d"].dim, WORD_VECTORS["glove-6B-50d"].remote.algorithm
+    (50, 'md5')
     """
 
     remote: RemoteFileMetadata
@@ -96,6 +103,12 @@ class WordVectors:
 
     Attributes
     ----------
+    words : list of str
+        The words, in row order.
+    vectors : ndarray of shape (n_words, dim)
+        Their vectors.
+    name : str or None
+        Where they come from.
     dim : int
         Width of the vectors.
 
