@@ -32,9 +32,9 @@ _TASK_PARAMS = """\
 _TASK_ATTRIBUTES = """\
     n_outputs_ : int
         Number of targets (1 for a 1-D ``y``).
-    target_mean_ : ndarray of shape (n_outputs_,)
+    target_mean_ : ndarray of shape (n_outputs,)
         Mean of each target in the first fit, subtracted before training.
-    target_scale_ : ndarray of shape (n_outputs_,)
+    target_scale_ : ndarray of shape (n_outputs,)
         Standard deviation of each target in the first fit (1 where it is 0),
         by which it is divided before training; ``predict`` undoes both."""
 
@@ -128,7 +128,7 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs_)
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             1-D when ``y`` was.
         """
         outputs = self._outputs(X).astype(np.float64) * self.target_scale_ + self.target_mean_

@@ -17,6 +17,7 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import (ConvTextClassifier, FeedForwardTextClassifier, RecurrentTextClassifier,
                          RecurrentTextRegressor, SequenceVectorizer, load, save)
+from sklearn_rnn._base import WORD_VECTORS_STD
 from sklearn_rnn._validation import InvalidParameterError
 from sklearn_rnn.datasets import WORD_VECTORS, WordVectors, fetch_word_vectors, load_word_vectors, read_word_vectors
 from sklearn_rnn.datasets import _vectors
@@ -187,7 +188,7 @@ def test_word_vectors_are_a_channel_aligned_to_the_vocabulary_of_the_fit(Estimat
     source = read_word_vectors(glove_file)
     aligned, found = source.align(tokens)
     found[:2] = False
-    scale = 0.3 / aligned[found].std()  # WORD_VECTORS_STD
+    scale = WORD_VECTORS_STD / aligned[found].std()
     np.testing.assert_allclose(rows[found], aligned[found] * scale, rtol=1e-5)  # frozen: as aligned
     assert not rows[~found].any()
     assert not np.allclose(est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X),
@@ -258,3 +259,14 @@ def test_the_cli_takes_word_vectors_as_a_param(glove_file, tmp_path):
                  "--param", f"word_vectors={glove_file}",
                  "--param", "hidden_size=4", "--param", "embedding_dim=4", "--param", "max_epochs=1"]) == 0
     assert load(next(out.glob("**/*.safetensors")))[-1].word_vectors_dim_ == 6
+
+
+def test_meta_estimators_hand_their_network_the_words_behind_the_ids(glove_file):
+    from sklearn_rnn import BlendedTextClassifier, SemiSupervisedTextClassifier
+
+    network = RecurrentTextClassifier(**SMALL, word_vectors=str(glove_file))
+    blend = make_pipeline(SequenceVectorizer(), BlendedTextClassifier(network=network, network_share=0.5))
+    assert blend.fit(DOCS, LABELS)[-1].network_.n_word_vectors_found_ > 0
+    semi = make_pipeline(SequenceVectorizer(), SemiSupervisedTextClassifier(estimator=network, pretraining=None))
+    labels = np.where(np.arange(len(LABELS)) % 4 == 0, -1, LABELS)
+    assert semi.fit(DOCS, labels)[-1].estimator_.n_word_vectors_found_ > 0
