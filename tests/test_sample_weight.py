@@ -88,15 +88,26 @@ def test_sample_weight_in_a_pipeline_and_through_metadata_routing(rng):
 
 
 def test_the_user_guide_routing_example_runs_as_written(rng):
-    # docs/user_guide.md: set_fit_request for the fit and set_score_request for the default score.
+    # docs/user_guide.md: set_fit_request for the fit and a scorer that requests the weights for the score
+    # (the form that works on every supported scikit-learn), which receives them.
     docs, y = make_reviews(rng, n=60)
     weights = np.where(y == "neg", 1.0, 0.5)
     with sklearn.config_context(enable_metadata_routing=True):
-        clf = RecurrentTextClassifier(**SMALL).set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
+        clf = RecurrentTextClassifier(**SMALL).set_fit_request(sample_weight=True)
         model = Pipeline([("vec", SequenceVectorizer()), ("clf", clf)])
-        result = cross_validate(model, docs, y, cv=2, params={"sample_weight": weights})
-        GridSearchCV(model, {"clf__hidden_size": [4, 8]}, cv=2).fit(docs, y, sample_weight=weights)
+        scoring = make_scorer(accuracy_score).set_score_request(sample_weight=True)
+        result = cross_validate(model, docs, y, cv=2, params={"sample_weight": weights}, scoring=scoring)
+        GridSearchCV(model, {"clf__hidden_size": [4, 8]}, cv=2, scoring=scoring).fit(docs, y, sample_weight=weights)
+        received = []
+
+        def recorded(y_true, y_pred, sample_weight=None):
+            received.append(sample_weight)
+            return accuracy_score(y_true, y_pred, sample_weight=sample_weight)
+
+        cross_validate(model, docs, y, cv=2, params={"sample_weight": weights},
+                       scoring=make_scorer(recorded).set_score_request(sample_weight=True))
     assert np.isfinite(result["test_score"]).all()
+    assert len(received) == 2 and all(w is not None and set(np.unique(w)) == {0.5, 1.0} for w in received)
 
 
 @pytest.mark.parametrize("weights, match", [
