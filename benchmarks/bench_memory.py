@@ -5,8 +5,11 @@ Two cases, each in a fresh process, printed with the CPU kind and written to
 
 ``fit``
     The IMDB training reviews repeated 8 times (200,000 documents) through
-    ``SequenceVectorizer(max_features=20000, max_len=400)``, then one epoch of
-    ``RecurrentTextClassifier`` (LSTM 32, embedding 32). Reports the int32
+    ``SequenceVectorizer(max_features=20000, max_len=400)``, then the fit of ``--model``:
+    ``keras`` (the default: ``RecurrentTextClassifier(**KERAS_STYLE)``, LSTM 32, embedding 32,
+    one epoch), ``network`` (the default network, n-gram part included, at the same sizes and
+    one epoch), ``linear`` (``NgramLogisticClassifier()``) or ``blend``
+    (``BlendedTextClassifier`` of the two); ``--model all`` runs the four. Reports the int32
     ids' size, the RSS before ``fit``, the peak RSS during ``fit`` (the
     kernel's high-water mark, reset just before) and samples per second.
     ``--code PATH`` runs the same case against another checkout of the
@@ -60,12 +63,20 @@ train = fetch_imdb(subset="train")
 docs, y = list(train.data) * 8, np.tile(train.target, 8)
 ids = SequenceVectorizer(max_features=20000, max_len=400).fit_transform(docs)
 del docs, train
+model = sys.argv[1] if len(sys.argv) > 1 else "keras"
 try:  # the Keras-style net of the earlier code (--code may name a checkout without KERAS_STYLE)
     from sklearn_rnn import KERAS_STYLE
 except ImportError:
     KERAS_STYLE = {}
-clf = RecurrentTextClassifier(**KERAS_STYLE, hidden_size=32, embedding_dim=32, max_epochs=1, validation_fraction=0.0,
-                              random_state=0, n_threads=2)
+sizes = dict(hidden_size=32, embedding_dim=32, max_epochs=1, random_state=0, n_threads=2)
+if model == "keras":
+    clf = RecurrentTextClassifier(**KERAS_STYLE, **sizes, validation_fraction=0.0)
+elif model == "network":
+    clf = RecurrentTextClassifier(**sizes, validation_fraction=0.0)
+else:
+    from sklearn_rnn import BlendedTextClassifier, NgramLogisticClassifier
+    clf = NgramLogisticClassifier() if model == "linear" else BlendedTextClassifier(
+        network=RecurrentTextClassifier(**sizes), linear=NgramLogisticClassifier(), random_state=0)
 import gc; gc.collect()
 before = rss_mib()
 reset_peak()
@@ -74,7 +85,7 @@ clf.fit(ids, y)
 seconds = time.perf_counter() - start
 peak = rss_mib("VmHWM")
 ids_mib = ids.nbytes / 2**20
-print(json.dumps({"docs": len(y), "ids_dtype": str(ids.dtype), "ids_mib": round(ids_mib, 1),
+print(json.dumps({"model": model, "docs": len(y), "ids_dtype": str(ids.dtype), "ids_mib": round(ids_mib, 1),
                   "rss_before_fit_mib": round(before), "peak_during_fit_mib": round(peak),
                   "peak_over_before_in_ids": round((peak - before) / ids_mib, 2),
                   "fit_s": round(seconds, 1), "samples_per_s": round(len(y) / seconds)}))
@@ -137,6 +148,8 @@ def child(code, args, package_path=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--case", choices=("fit", "stream", "all"), default="all")
+    parser.add_argument("--model", choices=("keras", "network", "linear", "blend", "all"), default="keras",
+                        help="the fit case's model (default: the Keras-style network)")
     parser.add_argument("--code", help="run the fit case against the package at this checkout instead")
     parser.add_argument("--stream-docs", type=int, default=1_000_000)
     parser.add_argument("--chunksize", type=int, default=100_000)
@@ -147,10 +160,12 @@ def main():
     results = json.loads(out.read_text()) if out.exists() else {}
     results["cpu"] = cpu
     if args.case in ("fit", "all"):
-        fit = child(FIT_CHILD, [], args.code)
-        key = "fit_200k" if not args.code else "fit_200k_other_checkout"
-        results[key] = fit
-        print(f"{key}: {json.dumps(fit)}")
+        models = ("keras", "network", "linear", "blend") if args.model == "all" else (args.model,)
+        for model in models:
+            fit = child(FIT_CHILD, [model], args.code)
+            key = ("fit_200k" if not args.code else "fit_200k_other_checkout") + ("" if model == "keras" else "_" + model)
+            results[key] = fit
+            print(f"{key}: {json.dumps(fit)}")
     if args.case in ("stream", "all"):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "stream.ft.txt")

@@ -18,6 +18,7 @@ validation set, best of ``--repeat``.
 the LSTM, the GRU and the SimpleRNN at 32 and 128 units through
 ``RecurrentTextClassifier`` (Embedding 128 + cell + 1 output, same data), the
 GRU and RNN once more with the fused kernel switched off (``torch.nn`` code),
+the three cells under ``precision='bfloat16'`` where the CPU has bfloat16 kernels,
 and Keras's GRU and SimpleRNN with ``mask_zero=True``.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python benchmarks/bench_speed.py``.
@@ -121,10 +122,10 @@ class TorchNNCells(Callback):
                 layer.fused = False
 
 
-def cell_fit(X, y, cell, units, fused=True):
+def cell_fit(X, y, cell, units, fused=True, precision="float32"):
     """Seconds of one epoch of Embedding 128 + ``cell`` + 1 output through our estimator."""
     clf = RecurrentTextClassifier(**KERAS_STYLE, cell=cell, hidden_size=units, embedding_dim=128, batch_size=64,
-                                  max_epochs=1,
+                                  max_epochs=1, precision=precision,
                                   validation_fraction=0.0, n_threads=THREADS, random_state=0,
                                   callbacks=None if fused else [TorchNNCells()])
     start = time.perf_counter()
@@ -186,13 +187,18 @@ def peak_rss_full_fit():
 
 
 def cell_table(X, y, repeat, keras):
-    """Fit samples/s per cell and size, interleaved rounds, best of ``repeat``."""
+    """Fit samples/s per cell and size, interleaved rounds, best of ``repeat``; bfloat16 columns where the
+    CPU has bfloat16 kernels."""
+    bf16 = bfloat16_supported("cpu")
     contenders = {}
     for units in (32, 128):
         for cell in ("lstm", "gru", "rnn"):
             contenders[(units, cell)] = lambda c=cell, u=units: cell_fit(X, y, c, u)
         for cell in ("gru", "rnn"):
             contenders[(units, cell + " torch.nn")] = lambda c=cell, u=units: cell_fit(X, y, c, u, fused=False)
+        if bf16:
+            for cell in ("lstm", "gru", "rnn"):
+                contenders[(units, cell + " bf16")] = lambda c=cell, u=units: cell_fit(X, y, c, u, precision="bfloat16")
         if keras:
             for cell in ("GRU", "SimpleRNN"):
                 contenders[(units, "keras " + cell)] = (
@@ -203,7 +209,8 @@ def cell_table(X, y, repeat, keras):
         for key, run in contenders.items():
             best[key] = min(best.get(key, np.inf), run())
     rates = {key: len(X) / seconds for key, seconds in best.items()}
-    columns = ["lstm", "gru", "rnn", "gru torch.nn", "rnn torch.nn"] + (["keras GRU", "keras SimpleRNN"] if keras else [])
+    columns = (["lstm", "gru", "rnn", "gru torch.nn", "rnn torch.nn"] + (["lstm bf16", "gru bf16", "rnn bf16"] if bf16 else [])
+               + (["keras GRU", "keras SimpleRNN"] if keras else []))
     print("fit samples/s (Keras: the faster of as users run it and with our heap settings)")
     print(f"{'units':>5s} " + " ".join(f"{c:>15s}" for c in columns))
     table = {}
@@ -212,6 +219,9 @@ def cell_table(X, y, repeat, keras):
         ratios = {"GRU / LSTM": row["gru"] / row["lstm"], "RNN / LSTM": row["rnn"] / row["lstm"],
                   "GRU / torch.nn GRU": row["gru"] / row["gru torch.nn"],
                   "RNN / torch.nn RNN": row["rnn"] / row["rnn torch.nn"]}
+        if bf16:
+            for cell in ("lstm", "gru", "rnn"):
+                ratios[f"{cell.upper()} bf16 / float32"] = row[cell + " bf16"] / row[cell]
         if keras:
             ratios["GRU / Keras GRU"] = row["gru"] / row["keras GRU"]
             ratios["RNN / Keras SimpleRNN"] = row["rnn"] / row["keras SimpleRNN"]

@@ -3,9 +3,9 @@ Quick start: the default pipeline on IMDB
 =========================================
 
 ``make_pipeline(SequenceVectorizer(), RecurrentTextClassifier())`` with default
-parameters: a bidirectional LSTM with max pooling and a hashed-bigram branch,
-averaged with a logistic regression on the same n-grams (``docs/accuracy.md``
-shows the experiments behind these defaults). Fits on the 25,000 training
+parameters: one network, a bidirectional LSTM with max pooling whose outputs are
+added to those of a linear model on TF-IDF unigrams and bigrams, trained together
+(``docs/accuracy.md`` shows the experiments behind these defaults). Fits on the 25,000 training
 reviews, prints test accuracy and fit time, and classifies two raw sentences.
 ``--n-train`` trains on a subset.
 

@@ -222,9 +222,19 @@ class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin
             yield self._weigh(ngram_counts(ids[start:start + CHUNK_ROWS], self.n_tokens_, self.buckets))
 
     def _features(self, ids):
-        """The TF-IDF features of every row of ``ids``, a CSR matrix."""
-        blocks = list(self._feature_blocks(ids))
-        return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, len(self.columns_)), dtype=np.float32)
+        """The TF-IDF features of every row of ``ids``: a float64 CSR matrix, the dtype that
+        ``LogisticRegression``'s lbfgs works in (a float32 one would be copied). Two passes over the
+        chunks, the first to size the arrays, so that the corpus's features are held once."""
+        total = sum(block.nnz for block in self._feature_blocks(ids))
+        index = np.int32 if total < np.iinfo(np.int32).max else np.int64
+        data, indices = np.empty(total, np.float64), np.empty(total, index)
+        indptr = np.zeros(ids.shape[0] + 1, index)
+        at = row = 0
+        for block in self._feature_blocks(ids):
+            data[at:at + block.nnz], indices[at:at + block.nnz] = block.data, block.indices
+            indptr[row + 1:row + 1 + block.shape[0]] = block.indptr[1:] + at
+            at, row = at + block.nnz, row + block.shape[0]
+        return sp.csr_matrix((data, indices, indptr), shape=(ids.shape[0], len(self.columns_)))
 
     def _weigh(self, counts):
         """TF-IDF weights of the n-gram ``counts`` of some rows, each row scaled to unit L2 norm."""
