@@ -9,7 +9,9 @@ are scored on the 25,000 test reviews:
 - the recurrent pipeline on the ``n`` labels alone (``RecurrentTextClassifier()``);
 - ``SemiSupervisedTextClassifier(estimator=RecurrentTextClassifier())`` given every row, so
   that it pretrains on the unlabelled ones and self-trains (its defaults; ``--semi`` gives its
-  parameters as JSON).
+  parameters as JSON); ``semi-blend`` is the user guide's recipe, the same with
+  ``BlendedTextClassifier(network=..., linear=NgramLogisticClassifier(), network_share=0.3)`` as
+  its estimator.
 
 Each run is one JSON line in ``benchmarks/results/semi_supervised.jsonl``,
 with fit seconds, peak RSS of its process and the CPU.
@@ -37,7 +39,8 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn_rnn import RecurrentTextClassifier, SemiSupervisedTextClassifier, SequenceVectorizer
+from sklearn_rnn import (BlendedTextClassifier, NgramLogisticClassifier, RecurrentTextClassifier,
+                         SemiSupervisedTextClassifier, SequenceVectorizer)
 from sklearn_rnn.datasets import fetch_imdb
 
 n_labels, model, clf_params, seed = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
@@ -49,7 +52,7 @@ keep = rng.permutation(labelled)[:n_labels]
 y = np.full(len(train.target), -1)
 y[keep] = train.target[keep]
 docs = train.data
-if model != "semi":
+if not model.startswith("semi"):
     docs, y = [docs[i] for i in keep], y[keep]
 test = fetch_imdb(subset="test")
 if model == "tfidf":
@@ -57,7 +60,10 @@ if model == "tfidf":
                          LogisticRegression(C=10 if n_labels > 5000 else 3, max_iter=1000))
 else:
     clf = RecurrentTextClassifier(**{**clf_params, "random_state": seed, "n_threads": 2})
-    if model == "semi":
+    if model == "semi-blend":  # the user guide's recipe: the network blended with the linear model at 0.3
+        clf = BlendedTextClassifier(network=clf, linear=NgramLogisticClassifier(), network_share=0.3,
+                                    random_state=seed)
+    if model.startswith("semi"):
         clf = SemiSupervisedTextClassifier(estimator=clf, **{**semi_params, "random_state": seed})
     pipe = make_pipeline(SequenceVectorizer(max_features=20000, max_len=400), clf)
 start = time.perf_counter()
@@ -66,7 +72,7 @@ fit_s = time.perf_counter() - start
 out = {"fit_s": round(fit_s, 1), "test_acc": float(pipe.score(test.data, test.target)), "n_rows": len(docs)}
 if model != "tfidf":
     clf = pipe[-1]
-    if model == "semi":
+    if model.startswith("semi"):
         out["n_unlabelled"] = int(clf.n_unlabelled_)
     if getattr(clf, "pretraining_history_", None) is not None:
         out["pretraining_s"] = round(float(clf.pretraining_history_["dur"].sum()), 1)
@@ -102,7 +108,7 @@ def main():
             if done.returncode:
                 sys.exit(done.stderr[-3000:])
             row = {"labels": n, "model": model, "clf": None if model == "tfidf" else json.loads(args.clf),
-                   "semi": json.loads(args.semi) if model == "semi" else None,
+                   "semi": json.loads(args.semi) if model.startswith("semi") else None,
                    "seed": args.seed, **json.loads(done.stdout.strip().splitlines()[-1]), "cpu": cpu_kind(),
                    "when": time.strftime("%Y-%m-%d %H:%M", time.gmtime(start))}
             RESULTS.parent.mkdir(exist_ok=True)
