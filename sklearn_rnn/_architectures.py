@@ -11,7 +11,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._validation import Interval, Options, Sizes
-from .linear import ngram_counts
+from .linear import document_frequency
 from .modules._sizes import as_sizes
 from .modules.conv import ConvNet
 from .modules.feedforward import FeedForwardNet, flattens
@@ -30,10 +30,6 @@ AUTO_NGRAM_BUCKETS = 200_000
 AUTO_NGRAM_BUCKETS_PER_ROW = 40
 
 
-#: Rows that :func:`tfidf_idf` counts at a time: its memory is a chunk's n-gram counts, not the corpus's.
-IDF_CHUNK_ROWS = 8192
-
-
 def tfidf_idf(ids, n_tokens, n_buckets):
     """The smoothed inverse document frequency of each n-gram column of ``ids``, as scikit-learn's
     ``TfidfTransformer`` computes it: ``log((1 + n) / (1 + df)) + 1``.
@@ -43,10 +39,7 @@ def tfidf_idf(ids, n_tokens, n_buckets):
     >>> [round(float(v), 3) for v in tfidf_idf(np.array([[2, 3], [2, 0]]), n_tokens=4, n_buckets=2)[:4]]
     [2.099, 2.099, 1.0, 1.405]
     """
-    df = np.zeros(n_tokens + n_buckets, dtype=np.int64)
-    for start in range(0, len(ids), IDF_CHUNK_ROWS):
-        counts = ngram_counts(ids[start:start + IDF_CHUNK_ROWS], n_tokens, n_buckets)
-        df += np.bincount(counts.indices, minlength=n_tokens + n_buckets)
+    df = document_frequency(ids, n_tokens, n_buckets)
     return (np.log((1.0 + len(ids)) / (1.0 + df)) + 1.0).astype(np.float32)
 
 

@@ -25,7 +25,7 @@ from ._registry import register
 from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
 from .modules.ngram import BIGRAM_BUCKETS, HASH_PRIME
 
-__all__ = ["BIGRAM_BUCKETS", "CHUNK_ROWS", "NgramLogisticClassifier", "ngram_counts"]
+__all__ = ["BIGRAM_BUCKETS", "CHUNK_ROWS", "NgramLogisticClassifier", "document_frequency", "ngram_counts"]
 
 #: Rows whose counts and TF-IDF features are built at a time: the features of every row at once
 #: would take about 14 kB per review of 230 tokens beside the counts they are made from.
@@ -86,6 +86,20 @@ def ngram_counts(X, n_tokens, buckets=BIGRAM_BUCKETS, chunk_size=4096):
 
 
 @register
+def document_frequency(X, n_tokens, buckets=BIGRAM_BUCKETS):
+    """Documents in which each column of :func:`ngram_counts` occurs, counted ``CHUNK_ROWS`` rows at a time.
+
+    Examples
+    --------
+    >>> document_frequency(np.array([[2, 3], [2, 0]]), n_tokens=4, buckets=2)[:4].tolist()
+    [0, 0, 2, 1]
+    """
+    df = np.zeros(n_tokens + buckets, dtype=np.int64)
+    for start in range(0, X.shape[0], CHUNK_ROWS):
+        df += np.bincount(ngram_counts(X[start:start + CHUNK_ROWS], n_tokens, buckets).indices, minlength=len(df))
+    return df
+
+
 class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin, BaseEstimator):
     """Logistic regression on TF-IDF-weighted unigrams and hashed bigrams of token ids.
 
@@ -192,10 +206,7 @@ class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin
         ids, space = self._validate_ids(X, reset=True)
         self.classes_ = classes
         self._fit_id_space(ids, space)
-        df = np.zeros(self.n_tokens_ + self.buckets, dtype=np.int64)  # documents per column
-        for start in range(0, n_rows, CHUNK_ROWS):
-            df += np.bincount(ngram_counts(ids[start:start + CHUNK_ROWS], self.n_tokens_, self.buckets).indices,
-                              minlength=len(df))
+        df = document_frequency(ids, self.n_tokens_, self.buckets)
         self.columns_ = np.flatnonzero(df).astype(np.int64)
         self.idf_ = (np.log((1.0 + n_rows) / (1.0 + df[self.columns_])) + 1.0).astype(np.float32)
         self.unseen_idf_ = float(np.log(1.0 + n_rows) + 1.0)
