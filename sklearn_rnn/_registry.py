@@ -20,6 +20,8 @@ def register(cls):
     >>> "SequenceVectorizer" in registered()
     True
     """
+    if not isinstance(cls, type) or not callable(getattr(cls, "get_params", None)):
+        raise TypeError(f"only estimator classes can be registered for the model format, not {cls!r}")
     known = _CLASSES.get(cls.__name__)
     if known is not None and known is not cls:
         raise RuntimeError(f"two classes are registered as {cls.__name__!r}: {known} and {cls}")

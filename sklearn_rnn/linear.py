@@ -85,7 +85,6 @@ def ngram_counts(X, n_tokens, buckets=BIGRAM_BUCKETS, chunk_size=4096):
     return counts
 
 
-@register
 def document_frequency(X, n_tokens, buckets=BIGRAM_BUCKETS):
     """Documents in which each column of :func:`ngram_counts` occurs, counted ``CHUNK_ROWS`` rows at a time.
 
@@ -100,6 +99,7 @@ def document_frequency(X, n_tokens, buckets=BIGRAM_BUCKETS):
     return df
 
 
+@register
 class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin, BaseEstimator):
     """Logistic regression on TF-IDF-weighted unigrams and hashed bigrams of token ids.
 

@@ -328,3 +328,17 @@ def test_a_blend_round_trips_with_its_parts_as_tensors(tmp_path):
     back = load(tmp_path / "blend.safetensors")
     assert back.linear_.C == 5.0 and back.network_share_ == clf.network_share_
     np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+
+
+def test_the_format_table_holds_every_public_estimator_class_and_nothing_else():
+    from sklearn.base import BaseEstimator
+
+    import sklearn_rnn
+    from sklearn_rnn._registry import register, registered
+
+    public = {name for name in sklearn_rnn.__all__
+              if isinstance(getattr(sklearn_rnn, name), type) and issubclass(getattr(sklearn_rnn, name), BaseEstimator)}
+    assert public <= set(registered())
+    assert all(isinstance(cls, type) and issubclass(cls, BaseEstimator) for cls in registered().values())
+    with pytest.raises(TypeError, match="only estimator classes"):
+        register(sklearn_rnn.linear.document_frequency)
