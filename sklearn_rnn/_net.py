@@ -13,6 +13,7 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, GradientNormClipping
 from skorch.dataset import unpack_data
+from skorch.utils import TeeGenerator
 
 from ._validation import InvalidParameterError
 from .regularization import penalized_weights, weight_penalty
@@ -105,6 +106,8 @@ class TextNet(NeuralNet):
     def initialize_optimizer(self, triggered_directly=None):
         sparse = {id(p) for p in sparse_parameters(self.module_) if p.requires_grad}
         if not sparse:
+            if hasattr(self, "optimizer_sparse_"):  # a module that lost its sparse tables
+                del self.optimizer_sparse_
             return super().initialize_optimizer(triggered_directly)
         named = list(self.get_all_learnable_params())
         args, kwargs = self.get_params_for_optimizer("optimizer", [(n, p) for n, p in named if id(p) not in sparse])
@@ -139,6 +142,24 @@ class TextNet(NeuralNet):
             y_pred = y_pred[0]
         if self.metric is not None:
             self.history.record_batch(f"{prefix}_correct", float(self.metric(y_pred.detach(), y_true)))
+
+    def train_step(self, batch, **fit_params):
+        # skorch hands its closure to every optimizer's ``step``, so with the sparse optimizer
+        # beside the dense one each batch would run forward and backward twice (and the sparse
+        # rows would get the gradient of weights the dense step had already moved). With two
+        # optimizers: one pass, then each optimizer steps on the gradients it holds. The
+        # optimizers of OPTIMIZERS need no closure.
+        sparse = getattr(self, "optimizer_sparse_", None)
+        if sparse is None:
+            return super().train_step(batch, **fit_params)
+        self.optimizer_.zero_grad()
+        sparse.zero_grad()
+        step = self.train_step_single(batch, **fit_params)
+        self.notify("on_grad_computed", named_parameters=TeeGenerator(self.get_all_learnable_params()),
+                    batch=batch, training=True)
+        self.optimizer_.step()
+        sparse.step()
+        return step
 
     def train_step_single(self, batch, **fit_params):
         # As skorch's, but the penalty joins the loss only for the gradient:

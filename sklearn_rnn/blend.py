@@ -38,7 +38,9 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
     (early stopping, best weights), and chooses the network's share ``w`` from
     ``SHARE_GRID`` by the log loss of the average on the held-out rows, for a
     linear model fitted without them. The final linear model then learns
-    every row, held-out rows included. Recurrent nets and linear n-gram
+    every row of ``X``, those the blend held out included; rows passed as
+    ``validation_data`` are the caller's held-out rows and are never
+    learnt (as in Keras), so that they can score the blend. Recurrent nets and linear n-gram
     models make different mistakes, so on long reviews the blend can beat
     both; ``docs/accuracy.md`` has the runs.
 
@@ -65,7 +67,7 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
     network_ : classifier
         The fitted network (fitted on the rows that were not held out).
     linear_ : classifier
-        The fitted linear model (fitted on every row).
+        The fitted linear model (fitted on every row of ``X``).
     network_share_ : float
         The network's share of the average.
     classes_ : ndarray of shape (n_classes,)
@@ -119,7 +121,7 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
         return {"network": "RecurrentTextClassifier()", "linear": "NgramLogisticClassifier()"}
 
     def fit(self, X, y, sample_weight=None, validation_data=None):
-        """Fit the network, choose its share, fit the linear model on every row.
+        """Fit the network, choose its share, fit the linear model on every row of ``X``.
 
         Parameters
         ----------
@@ -132,8 +134,8 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
         validation_data : tuple, default=None
             ``(X_val, y_val)`` or ``(X_val, y_val, sample_weight_val)``: the
             held-out rows, instead of holding out ``validation_fraction`` of
-            ``X``. The network validates on them, the share is chosen on them,
-            and the final linear model learns them too.
+            ``X``. The network validates on them and the share is chosen on
+            them; neither part learns them.
 
         Returns
         -------
@@ -171,7 +173,7 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
         self.network_ = self._fit_part(network, fitting, held_out)
         self.classes_ = self.network_.classes_
         self.network_share_ = self._choose_share(linear, fitting, held_out)
-        everything = fitting if held_out is None else _join(fitting, held_out)
+        everything = fitting if held_out is None or validation_data is not None else _join(fitting, held_out)
         self.linear_ = self._fit_part(linear, everything, None)
         if not np.array_equal(self.linear_.classes_, self.classes_):
             raise ValueError(f"the network learnt the classes {self.classes_.tolist()} but the linear model "

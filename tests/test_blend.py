@@ -47,14 +47,18 @@ def test_the_blend_is_the_chosen_average_of_its_parts():
     network = blend.network_.predict_proba(X[240:]).astype(float)
     losses = [log_loss(y[240:], s * network + (1 - s) * held_out) for s in SHARE_GRID]
     assert w == SHARE_GRID[int(np.argmin(losses))]
-    # ... and the final linear model learnt every row.
-    np.testing.assert_allclose(blend.linear_.coef_, NgramLogisticClassifier().fit(X, y).coef_, atol=1e-5)
+    # ... and the final linear model learnt every row of X, never the caller's validation rows, so
+    # that they score the blend honestly.
+    np.testing.assert_allclose(blend.linear_.coef_, NgramLogisticClassifier().fit(X[:240], y[:240]).coef_,
+                               atol=1e-5)
 
 
 def test_without_validation_data_the_blend_holds_out_its_own_rows():
     X, y = _negation_data()
     blend = BlendedTextClassifier(network=NETWORK, validation_fraction=0.2, random_state=0).fit(X, y)
     assert epoch_rows(blend.network_, 0, "train") == 240 and epoch_rows(blend.network_, 0, "valid") == 60
+    # The rows it held out itself are the user's training rows: the final linear model learns them.
+    np.testing.assert_allclose(blend.linear_.coef_, NgramLogisticClassifier().fit(X, y).coef_, atol=1e-5)
     again = clone(blend).fit(X, y)
     np.testing.assert_array_equal(again.predict_proba(X), blend.predict_proba(X))
     other = clone(blend).set_params(random_state=1).fit(X, y)
