@@ -17,6 +17,9 @@ from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.cli import build_pipeline, main, parse_params, parse_value
 from sklearn_rnn._validation import InvalidParameterError
 
+# Each test runs the command in a fresh interpreter (torch imported anew): minutes in all.
+pytestmark = pytest.mark.slow
+
 POSITIVE = ["great", "loved", "wonderful", "superb", "moving"]
 NEGATIVE = ["awful", "boring", "dull", "terrible", "waste"]
 FILLER = ["the", "film", "plot", "actor", "scene", "story", "music", "and", "was", "it"]

@@ -311,6 +311,7 @@ for cell in ("gru", "gru", "lstm", "rnn", "rnn"):
 """
 
 
+@pytest.mark.slow  # fresh interpreters
 def test_the_same_random_state_gives_identical_predictions_in_and_across_processes():
     runs = [subprocess.run([sys.executable, "-c", DETERMINISM_SCRIPT], capture_output=True, text=True, check=True)
             .stdout.split() for _ in range(2)]

@@ -82,6 +82,7 @@ def test_busy_cores_reads_the_run_queue_less_this_process():
         assert f.read().split()[3].count("/") == 1  # the field busy_cores reads: running/threads
 
 
+@pytest.mark.slow  # worker processes
 def test_loky_workers_stay_within_their_share_of_the_cores():
     n_jobs = 2
     share = max(1, joblib.cpu_count() // n_jobs)
@@ -113,6 +114,7 @@ def client():
         os.environ.update(environ)
 
 
+@pytest.mark.slow  # worker processes
 def test_dask_workers_stay_within_their_thread_budget(client):
     kind, budget, seen, messages = client.submit(_fit_and_read_threads, 2, pure=False).result()
     assert kind == "dask" and budget == 1  # the nanny sets OMP_NUM_THREADS=1 for one-thread workers

@@ -38,6 +38,7 @@ def test_the_readme_has_python_blocks():
     assert len(BLOCKS) >= 3
 
 
+@pytest.mark.slow  # the Quick start's grid search: over a minute
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_readme_block_runs(index, monkeypatch, capsys):
     monkeypatch.setattr(sklearn_rnn.datasets, "fetch_imdb", small_imdb)
