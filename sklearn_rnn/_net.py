@@ -148,9 +148,10 @@ class TextNet(NeuralNet):
         # beside the dense one each batch would run forward and backward twice (and the sparse
         # rows would get the gradient of weights the dense step had already moved). With two
         # optimizers: one pass, then each optimizer steps on the gradients it holds. The
-        # optimizers of OPTIMIZERS need no closure.
+        # optimizers of OPTIMIZERS need no closure; another class (LBFGS needs one) keeps
+        # skorch's way.
         sparse = getattr(self, "optimizer_sparse_", None)
-        if sparse is None:
+        if sparse is None or type(self.optimizer_) not in OPTIMIZERS.values():
             return super().train_step(batch, **fit_params)
         self.optimizer_.zero_grad()
         sparse.zero_grad()

@@ -368,3 +368,9 @@ def test_each_training_batch_runs_one_forward_and_backward_pass(ids_data, ngrams
     clf = RecurrentTextClassifier(**SMALL, ngrams=ngrams, callbacks=[count]).fit(X, y)
     assert hasattr(clf.net_, "optimizer_sparse_") == (ngrams == "tfidf")
     assert count.batches > 0 and count.gradients == count.batches
+
+
+def test_an_optimizer_that_needs_a_closure_still_trains_beside_the_sparse_part(ids_data):
+    X, y = ids_data
+    clf = RecurrentTextClassifier(**{**SMALL, "lr": 0.1}, optimizer=torch.optim.LBFGS).fit(X, y)
+    assert hasattr(clf.net_, "optimizer_sparse_") and np.isfinite(clf.history_["train_loss"]).all()
