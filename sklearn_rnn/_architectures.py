@@ -11,7 +11,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._validation import Interval, Options, Sizes
-from .linear import document_frequency
+from .linear import document_frequency, smoothed_idf
 from .modules._sizes import as_sizes
 from .modules.conv import ConvNet
 from .modules.feedforward import FeedForwardNet, flattens
@@ -39,8 +39,7 @@ def tfidf_idf(ids, n_tokens, n_buckets):
     >>> [round(float(v), 3) for v in tfidf_idf(np.array([[2, 3], [2, 0]]), n_tokens=4, n_buckets=2)[:4]]
     [2.099, 2.099, 1.0, 1.405]
     """
-    df = document_frequency(ids, n_tokens, n_buckets)
-    return (np.log((1.0 + len(ids)) / (1.0 + df)) + 1.0).astype(np.float32)
+    return smoothed_idf(document_frequency(ids, n_tokens, n_buckets), len(ids)).astype(np.float32)
 
 
 class RecurrentArchitecture:

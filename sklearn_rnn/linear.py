@@ -25,7 +25,8 @@ from ._registry import register
 from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
 from .modules.ngram import BIGRAM_BUCKETS, HASH_PRIME
 
-__all__ = ["BIGRAM_BUCKETS", "CHUNK_ROWS", "NgramLogisticClassifier", "document_frequency", "ngram_counts"]
+__all__ = ["BIGRAM_BUCKETS", "CHUNK_ROWS", "NgramLogisticClassifier", "document_frequency", "ngram_counts",
+           "smoothed_idf"]
 
 #: Rows whose counts and TF-IDF features are built at a time: the features of every row at once
 #: would take about 14 kB per review of 230 tokens beside the counts they are made from.
@@ -97,6 +98,17 @@ def document_frequency(X, n_tokens, buckets=BIGRAM_BUCKETS):
     for start in range(0, X.shape[0], CHUNK_ROWS):
         df += np.bincount(ngram_counts(X[start:start + CHUNK_ROWS], n_tokens, buckets).indices, minlength=len(df))
     return df
+
+
+def smoothed_idf(df, n_rows):
+    """scikit-learn's smoothed inverse document frequency, ``log((1 + n_rows) / (1 + df)) + 1``, in float64.
+
+    Examples
+    --------
+    >>> smoothed_idf(np.array([0, 2]), n_rows=2).round(3).tolist()
+    [2.099, 1.0]
+    """
+    return np.log((1.0 + n_rows) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0
 
 
 @register
@@ -208,8 +220,8 @@ class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin
         self._fit_id_space(ids, space)
         df = document_frequency(ids, self.n_tokens_, self.buckets)
         self.columns_ = np.flatnonzero(df).astype(np.int64)
-        self.idf_ = (np.log((1.0 + n_rows) / (1.0 + df[self.columns_])) + 1.0).astype(np.float32)
-        self.unseen_idf_ = float(np.log(1.0 + n_rows) + 1.0)
+        self.idf_ = smoothed_idf(df[self.columns_], n_rows).astype(np.float32)
+        self.unseen_idf_ = float(smoothed_idf(0, n_rows))
         model = LogisticRegression(C=self.C, class_weight=self._encoded_class_weight(), max_iter=self.max_iter)
         model.fit(self._features(ids), encoded, sample_weight=sample_weight)
         self.coef_ = model.coef_.astype(np.float32)
