@@ -34,8 +34,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn_rnn import RecurrentTextClassifier, RecurrentTextRegressor, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
 
-task, contender, seed, params, threads = json.loads(sys.argv[1])
+task, contender, seed, params, threads, n_train = json.loads(sys.argv[1])
 train, test = fetch_imdb(subset="train", target="rating"), fetch_imdb(subset="test", target="rating")
+if n_train:  # the same random subset of the training reviews for every contender and seed
+    keep = np.sort(np.random.default_rng(0).permutation(len(train.data))[:n_train])
+    train.data, train.target = [train.data[i] for i in keep], train.target[keep]
 
 
 def tags(rating):
@@ -54,7 +57,7 @@ else:
         SequenceVectorizer(), RecurrentTextClassifier(**{"random_state": seed, "n_threads": threads, **params})))
 start = time.perf_counter()
 model.fit(train.data, y)
-out = {"fit_s": time.perf_counter() - start}
+out = {"n_train": len(train.data), "fit_s": time.perf_counter() - start}
 pred = model.predict(test.data)
 if task == "rating":
     out.update(r2=r2_score(y_test, pred), mae=mean_absolute_error(y_test, pred),
@@ -80,6 +83,7 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--params", default="{}", help="the network's parameters as JSON (default: its defaults)")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--n-train", type=int, default=None, help="train on this many random training reviews")
     parser.add_argument("--name", default="defaults")
     parser.add_argument("--json", help="append the rows to this JSON-lines file")
     args = parser.parse_args()
@@ -88,7 +92,7 @@ def main():
         for contender in args.contenders:
             for seed in (args.seeds if contender == "network" else [0]):
                 done = subprocess.run([sys.executable, "-c", CHILD,
-                                       json.dumps([task, contender, seed, params, args.threads])],
+                                       json.dumps([task, contender, seed, params, args.threads, args.n_train])],
                                       capture_output=True, text=True)
                 if done.returncode:
                     sys.exit(done.stderr[-3000:])

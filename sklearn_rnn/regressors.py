@@ -154,6 +154,12 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
     (``target_mean_``, ``target_scale_``) and ``predict`` answers in its units.
     ``score`` is R², as for every scikit-learn regressor.
 
+    The n-gram part learns at a tenth of the classifier's rate
+    (``ngram_lr={default:ngram_lr}``): at the classifier's 0.03 it fits the
+    training ratings within the first epoch and early stopping keeps that
+    epoch (on IMDB's ratings R² 0.617 against 0.668 at 0.003, seed 0; the
+    runs are in the user guide's "Ratings and tags").
+
     Parameters
     ----------
     cell : {'lstm', 'gru', 'rnn'}, default={default:cell}
@@ -202,7 +208,7 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
-                 loss="squared_error", ngrams="tfidf", ngram_buckets="auto", ngram_lr=0.03, embedding_weights=None,
+                 loss="squared_error", ngrams="tfidf", ngram_buckets="auto", ngram_lr=0.003, embedding_weights=None,
                  freeze_embedding=False, word_vectors=None, freeze_word_vectors=False, spatial_dropout=0.2, dropout=0.3,
                  dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None, lr=1e-3,
                  lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default",
