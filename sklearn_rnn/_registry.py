@@ -16,7 +16,6 @@ def register(cls):
 
     Examples
     --------
-    >>> from sklearn_rnn._registry import registered
     >>> "SequenceVectorizer" in registered()
     True
     """
