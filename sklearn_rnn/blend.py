@@ -4,7 +4,6 @@ import inspect
 from numbers import Real
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.metrics import log_loss
 from sklearn.preprocessing import LabelEncoder
@@ -173,8 +172,11 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
         self.network_ = self._fit_part(network, fitting, held_out)
         self.classes_ = self.network_.classes_
         self.network_share_ = self._choose_share(linear, fitting, held_out)
-        everything = fitting if held_out is None or validation_data is not None else _join(fitting, held_out)
-        self.linear_ = self._fit_part(linear, everything, None)
+        # The final linear model learns the rows of X as given (the rows the blend held out itself
+        # are the user's training rows); the copies made for the split are let go first, so that
+        # the linear model's features are never held beside them.
+        fitting = held_out = None
+        self.linear_ = self._fit_part(linear, (X, labels, weights), None)
         if not np.array_equal(self.linear_.classes_, self.classes_):
             raise ValueError(f"the network learnt the classes {self.classes_.tolist()} but the linear model "
                              f"{self.linear_.classes_.tolist()}: give both every class in the fitting rows.")
@@ -279,16 +281,3 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
         self.network_ = reader.build(state["network_"], f"{where}.network_")
         self.linear_ = reader.build(state["linear_"], f"{where}.linear_")
 
-
-def _join(first, second):
-    """The rows of two ``(X, y, weights)`` triples, one after the other."""
-    (X1, y1, w1), (X2, y2, w2) = first, second
-    if hasattr(X1, "iloc"):
-        X = pd.concat([X1, X2])
-    elif hasattr(X1, "shape"):
-        X = np.concatenate([X1, X2])
-    else:
-        X = list(X1) + list(X2)
-    weights = None if w1 is None and w2 is None else np.concatenate(
-        [np.ones(len(y1)) if w1 is None else w1, np.ones(len(y2)) if w2 is None else w2])
-    return X, np.concatenate([y1, y2]), weights

@@ -9,6 +9,7 @@ of their probabilities can beat either (Mesnil et al. 2014 ensembled an RNN
 language model with NBSVM on IMDB); ``docs/accuracy.md`` has the runs.
 """
 
+from functools import cache
 from numbers import Integral, Real
 
 import numpy as np
@@ -26,7 +27,7 @@ from ._validation import Interval, Options, ParameterCheckMixin, check_keywords,
 from .modules.ngram import BIGRAM_BUCKETS, HASH_PRIME
 
 __all__ = ["BIGRAM_BUCKETS", "CHUNK_ROWS", "NgramLogisticClassifier", "document_frequency", "ngram_counts",
-           "smoothed_idf"]
+           "smoothed_idf", "solver_dtype"]
 
 #: Rows whose counts and TF-IDF features are built at a time: the features of every row at once
 #: would take about 14 kB per review of 230 tokens beside the counts they are made from.
@@ -98,6 +99,28 @@ def document_frequency(X, n_tokens, buckets=BIGRAM_BUCKETS):
     for start in range(0, X.shape[0], CHUNK_ROWS):
         df += np.bincount(ngram_counts(X[start:start + CHUNK_ROWS], n_tokens, buckets).indices, minlength=len(df))
     return df
+
+
+@cache
+def solver_dtype():
+    """The dtype in which ``LogisticRegression``'s lbfgs solver takes sparse features without copying them.
+
+    float32 where it keeps float32 input (scikit-learn 1.9 and later), float64
+    where it converts float32 input to float64 (a copy of the whole matrix beside
+    the float32 one). Found once per process by fitting a 2-row float32 problem.
+
+    Returns
+    -------
+    dtype : type
+        ``numpy.float32`` or ``numpy.float64``.
+
+    Examples
+    --------
+    >>> solver_dtype() in (np.float32, np.float64)
+    True
+    """
+    features = sp.csr_matrix(np.eye(2, dtype=np.float32))
+    return np.dtype(LogisticRegression().fit(features, [0, 1]).coef_.dtype).type
 
 
 def smoothed_idf(df, n_rows):
@@ -245,12 +268,12 @@ class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin
             yield self._weigh(ngram_counts(ids[start:start + CHUNK_ROWS], self.n_tokens_, self.buckets))
 
     def _features(self, ids):
-        """The TF-IDF features of every row of ``ids``: a float64 CSR matrix, the dtype that
-        ``LogisticRegression``'s lbfgs works in (a float32 one would be copied). Two passes over the
-        chunks, the first to size the arrays, so that the corpus's features are held once."""
+        """The TF-IDF features of every row of ``ids``: a CSR matrix of :func:`solver_dtype`, the
+        dtype that ``LogisticRegression``'s lbfgs takes without a copy. Two passes over the chunks,
+        the first to size the arrays, so that the corpus's features are held once."""
         total = sum(block.nnz for block in self._feature_blocks(ids))
         index = np.int32 if total < np.iinfo(np.int32).max else np.int64
-        data, indices = np.empty(total, np.float64), np.empty(total, index)
+        data, indices = np.empty(total, solver_dtype()), np.empty(total, index)
         indptr = np.zeros(ids.shape[0] + 1, index)
         at = row = 0
         for block in self._feature_blocks(ids):
