@@ -2,9 +2,15 @@
 
 
 def cpu_kind():
-    """``'AVX-512 BF16'``, ``'AVX2'`` or ``'other'``, from ``/proc/cpuinfo``'s flags."""
+    """``'AMX BF16'``, ``'AVX-512 BF16'``, ``'AVX2'`` or ``'other'``, from ``/proc/cpuinfo``'s flags, and the
+    model name (``'Intel(R) Xeon(R) Processor'``, ``'AMD EPYC ...'``) after a comma: one CPU kind's flags
+    come in more than one vendor's processor."""
     try:
         flags = next(line for line in open("/proc/cpuinfo") if line.startswith("flags")).split()
     except (OSError, StopIteration):
         return "unknown"
-    return "AVX-512 BF16" if "avx512_bf16" in flags else "AVX2" if "avx2" in flags else "other"
+    kind = ("AMX BF16" if "amx_bf16" in flags else "AVX-512 BF16" if "avx512_bf16" in flags
+            else "AVX2" if "avx2" in flags else "other")
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                 "")
+    return f"{kind}, {model}" if model else kind

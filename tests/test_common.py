@@ -102,7 +102,7 @@ EXPECTED_FAILURES = {
             "wants the prediction of each of 20 rows predicted alone equal to that of the 20 rows "
             "together within atol=1e-7. The network computes in float32 and BLAS picks its kernel by "
             "the number of rows, so a row's output depends on its batch's size by float32 rounding: on "
-            "one AVX-512 BF16 machine (fourth session of round 3, main at 8658bb8 and after) 2 of the "
+            "an Intel Xeon with AMX BF16 (fourth session of round 3, main at 8658bb8 and after) 2 of the "
             "20 outputs differed by up to 1.8e-7 (1.6e-6 relative), where the previous session's "
             "machine passed. The package's own contract, a row alone as in a batch to 1e-5, is "
             "check_predictions_ignore_padding_and_batches (sklearn_rnn.utils.estimator_checks)."
