@@ -6,11 +6,12 @@ def cpu_kind():
     model name (``'Intel(R) Xeon(R) Processor'``, ``'AMD EPYC ...'``) after a comma: one CPU kind's flags
     come in more than one vendor's processor."""
     try:
-        flags = next(line for line in open("/proc/cpuinfo") if line.startswith("flags")).split()
+        with open("/proc/cpuinfo") as f:
+            lines = f.read().splitlines()
+        flags = next(line for line in lines if line.startswith("flags")).split()
     except (OSError, StopIteration):
         return "unknown"
     kind = ("AMX BF16" if "amx_bf16" in flags else "AVX-512 BF16" if "avx512_bf16" in flags
             else "AVX2" if "avx2" in flags else "other")
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-                 "")
+    model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "")
     return f"{kind}, {model}" if model else kind

@@ -1,6 +1,9 @@
 """Small data and callbacks the tests share."""
 
+import tracemalloc
+
 import numpy as np
+import scipy.sparse as sp
 from skorch.callbacks import Callback
 
 #: The network alone, small: the estimators' own tests fit it many times.
@@ -64,3 +67,30 @@ class RecordValidation(Callback):
     def on_batch_end(self, net, batch=None, training=False, **kwargs):
         if not training:
             self.targets.append(batch[1].numpy())
+
+
+def traced_peak(fit):
+    """``fit()``'s result and the peak of numpy's and scipy's allocations during it (torch's are not traced)."""
+    tracemalloc.start()
+    try:
+        result = fit()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak
+
+
+def lbfgs_feature_bytes():
+    """Bytes of one non-zero TF-IDF entry held once for scikit-learn's lbfgs: its value, in the dtype
+    the solver keeps sparse float32 input in (float32 from scikit-learn 1.9 on, float64 before), and an
+    int32 column index. Found from scikit-learn itself, apart from the package's own detection."""
+    from sklearn.linear_model import LogisticRegression
+
+    kept = LogisticRegression().fit(sp.csr_matrix(np.eye(2, dtype=np.float32)), [0, 1]).coef_.dtype
+    return kept.itemsize + 4
+
+
+def many_short_rows(n=40000, length=30, n_tokens=60, seed=0):
+    """Random ids below ``n_tokens`` and binary labels: enough rows that the TF-IDF features dominate."""
+    rng = np.random.RandomState(seed)
+    return rng.randint(2, n_tokens, size=(n, length)).astype(np.int32), rng.randint(0, 2, n)

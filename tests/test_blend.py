@@ -4,13 +4,15 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import SMALL, InterruptAt, epoch_rows
+from helpers import SMALL, InterruptAt, epoch_rows, lbfgs_feature_bytes, many_short_rows, traced_peak
 from sklearn.base import clone
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_rnn import BlendedTextClassifier, NgramLogisticClassifier, RecurrentTextClassifier
+from sklearn_rnn import linear as linear_module
 from sklearn_rnn.blend import SHARE_GRID
+from sklearn_rnn.linear import ngram_counts
 
 
 def _negation_data(n=300, seed=0):
@@ -125,33 +127,18 @@ def test_any_classifier_with_probabilities_can_be_a_part():
 
 
 def test_the_final_linear_fit_holds_no_copy_of_the_ids(monkeypatch):
-    import tracemalloc
-
-    import scipy.sparse as sp
-    from sklearn.linear_model import LogisticRegression
-
-    from sklearn_rnn import linear as linear_module
-    from sklearn_rnn.linear import ngram_counts
-
-    kept = LogisticRegression().fit(sp.csr_matrix(np.eye(2, dtype=np.float32)), [0, 1]).coef_.dtype
     monkeypatch.setattr(linear_module, "CHUNK_ROWS", 256)  # small chunks: the features dominate the peak
-    rng = np.random.RandomState(0)
-    X = rng.randint(2, 60, size=(40000, 30)).astype(np.int32)
-    y = rng.randint(0, 2, 40000)
+    X, y = many_short_rows()
     network = RecurrentTextClassifier(embedding_dim=2, hidden_size=2, bidirectional=False, ngrams=None,
                                       max_epochs=1, batch_size=2000, random_state=0)
     blend = BlendedTextClassifier(network=network, linear=NgramLogisticClassifier(buckets=64), network_share=0.5,
                                   random_state=0)
     clone(blend).fit(X[:200], y[:200])  # the first fit's imports are no part of the measure
-    tracemalloc.start()  # numpy's and scipy's allocations are traced (torch's are not)
-    try:
-        blend.fit(X, y)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    _, peak = traced_peak(lambda: blend.fit(X, y))
     # The linear model's features, held once (see test_linear.py), and less than half the ids beside
     # them: the copies of the rows made for the network's validation split (the ids once) are let go
     # before the linear model is fitted, and the linear model learns X itself, not a joined copy.
     nnz = ngram_counts(X, 60, 64).nnz
-    assert peak < (kept.itemsize + 4 + 2) * nnz + 0.5 * X.nbytes, (peak - (kept.itemsize + 4) * nnz) / X.nbytes
+    features = lbfgs_feature_bytes() * nnz
+    assert peak < features + 2 * nnz + 0.5 * X.nbytes, (peak - features) / X.nbytes
     np.testing.assert_allclose(blend.linear_.coef_, NgramLogisticClassifier(buckets=64).fit(X, y).coef_, atol=1e-5)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import lbfgs_feature_bytes, many_short_rows, traced_peak
 from scipy.stats import rankdata
 from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.feature_extraction.text import TfidfTransformer
@@ -118,25 +119,12 @@ def test_in_a_pipeline_on_text():
 
 
 def test_fit_holds_the_features_once_in_the_dtype_the_solver_takes(monkeypatch):
-    import tracemalloc
-
-    import scipy.sparse as sp
-
-    # The dtype in which scikit-learn's lbfgs keeps sparse input (float32 from scikit-learn 1.9 on).
-    kept = LogisticRegression().fit(sp.csr_matrix(np.eye(2, dtype=np.float32)), [0, 1]).coef_.dtype
     monkeypatch.setattr(linear_module, "CHUNK_ROWS", 256)  # small chunks: the features dominate the peak
-    rng = np.random.RandomState(0)
-    X = rng.randint(2, 60, size=(40000, 30)).astype(np.int32)
-    y = rng.randint(0, 2, 40000)
+    X, y = many_short_rows()
     NgramLogisticClassifier(buckets=64).fit(X[:100], y[:100])  # the first fit's imports are no part of the measure
-    tracemalloc.start()  # numpy's and scipy's allocations are traced
-    try:
-        model = NgramLogisticClassifier(buckets=64).fit(X, y)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    model, peak = traced_peak(lambda: NgramLogisticClassifier(buckets=64).fit(X, y))
     nnz = ngram_counts(X, 60, 64).nnz
     # One value and one int32 column index per non-zero entry, held once: a float64 matrix where the
     # solver keeps float32 (12 bytes an entry), or a copy of it in the solver, would exceed the bound.
-    assert peak < (kept.itemsize + 4 + 2) * nnz, peak / nnz
+    assert peak < (lbfgs_feature_bytes() + 2) * nnz, peak / nnz
     assert model.coef_.dtype == np.float32

@@ -82,7 +82,7 @@ def test_ids_keep_their_integer_dtype_until_a_batch_is_taken(dtype):
 
 
 def test_fit_makes_no_int64_copy_of_int32_ids():
-    import tracemalloc
+    from helpers import traced_peak
 
     from sklearn_rnn import RecurrentTextClassifier
 
@@ -93,12 +93,7 @@ def test_fit_makes_no_int64_copy_of_int32_ids():
     clf = RecurrentTextClassifier(hidden_size=2, embedding_dim=2, bidirectional=False, ngram_buckets=0,
                                   max_epochs=1, batch_size=500, random_state=0)
     clone(clf).fit(X[:50], y[:50])  # the first fit's imports are no part of the measure
-    tracemalloc.start()  # numpy's allocations are traced (torch's are not: they are the batches)
-    try:
-        clf.fit(X, y)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    _, peak = traced_peak(lambda: clf.fit(X, y))  # torch's allocations, the batches, are not traced
     # The tokens (3/4 of X here) and a boolean mask; an int64 copy alone would be 2 * X.nbytes.
     assert peak < 1.2 * X.nbytes, peak / X.nbytes
     assert clf.predict_proba(X[:3]).shape == (3, 2)
