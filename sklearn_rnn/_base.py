@@ -16,7 +16,6 @@ The hooks a task implements: ``_fit_targets``, ``_encode_targets``,
 """
 
 import copy
-import os
 from numbers import Integral, Real
 from typing import NamedTuple
 
@@ -37,9 +36,8 @@ from ._inputs import IdSpaceMixin, check_sample_weight, n_rows, validation_split
 from ._net import (OPTIMIZERS, BestWeights, DenseGradientClipping, EpochMetric, OneCycle, Penalty, TextNet, discard,
                    optimizer_and_params)
 from ._warnings import warn
-from ._validation import (HasMethods, Interval, Options, ParameterCheckMixin, Sizes, Subclass, Predicate,
-                          validate_parameters)
-from .datasets._vectors import WORD_VECTORS, get_word_vectors
+from ._validation import Interval, Options, ParameterCheckMixin, Sizes, Subclass, validate_parameters
+from .datasets._vectors import get_word_vectors, vectors_constraint
 from .text import vocabulary_of
 from .modules.head import ACTIVATIONS
 from .regularization import INITIALIZERS, REGULARIZERS, initialize_weights
@@ -52,10 +50,6 @@ __all__ = ["AUTO_MAX_EPOCHS", "AUTO_MAX_EPOCHS_CAP", "AUTO_MIN_STEPS", "BaseText
 #: before training: GloVe 6B 50d's own is 0.64, a random embedding's 0.03; on AG News 1.0 and
 #: 2.0 gave the same, 0.3 and 0.1 less (docs/word_vectors.md).
 WORD_VECTORS_STD = 1.0
-
-
-def _is_vectors_file(value):
-    return isinstance(value, (str, os.PathLike)) and os.path.isfile(value)
 
 
 #: ``max_epochs='auto'`` trains ``AUTO_MAX_EPOCHS`` epochs, or as many as make ``AUTO_MIN_STEPS``
@@ -100,8 +94,7 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "embedding_weights": ["array-like", None],
         "freeze_embedding": ["boolean"],
-        "word_vectors": [Options(set(WORD_VECTORS)), Predicate(_is_vectors_file, "the path of a file"),
-                         HasMethods(["align"]), None],
+        "word_vectors": vectors_constraint(),
         "freeze_word_vectors": ["boolean"],
         "spatial_dropout": [Interval(Real, 0, 1, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],

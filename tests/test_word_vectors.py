@@ -256,9 +256,11 @@ def test_the_cli_takes_word_vectors_as_a_param(glove_file, tmp_path):
     data.write_text("text,label\n" + "\n".join(f"{d},{lab}" for d, lab in zip(DOCS, LABELS)) + "\n")
     out = tmp_path / "model"
     assert main(["train", "--data", str(data), "--text-column", "text", "--label-column", "label", "--out", str(out),
-                 "--param", f"word_vectors={glove_file}",
+                 "--param", f"word_vectors={glove_file}", "--param", f"oov_vectors={glove_file}",
                  "--param", "hidden_size=4", "--param", "embedding_dim=4", "--param", "max_epochs=1"]) == 0
-    assert load(next(out.glob("**/*.safetensors")))[-1].word_vectors_dim_ == 6
+    model = load(next(out.glob("**/*.safetensors")))
+    assert model[-1].word_vectors_dim_ == 6
+    assert model[0].oov_vectors == str(glove_file)
 
 
 def test_meta_estimators_hand_their_network_the_words_behind_the_ids(glove_file):
@@ -270,3 +272,77 @@ def test_meta_estimators_hand_their_network_the_words_behind_the_ids(glove_file)
     semi = make_pipeline(SequenceVectorizer(), SemiSupervisedTextClassifier(estimator=network, pretraining=None))
     labels = np.where(np.arange(len(LABELS)) % 4 == 0, -1, LABELS)
     assert semi.fit(DOCS, labels)[-1].estimator_.n_word_vectors_found_ > 0
+
+
+# ------------------------------------------------------- unseen words in the vectorizer
+NEIGHBOURS = WordVectors(["great", "superb", "movie", "film", "awful", "dreadful", "plot"],
+                         [[1.0, 0.1, 0.0], [0.9, 0.2, 0.0], [0.0, 1.0, 0.1], [0.1, 0.9, 0.2],
+                          [-1.0, 0.0, 0.3], [-0.9, 0.1, 0.2], [0.0, 0.0, 1.0]])
+SEEN = ["great movie", "awful plot", "great plot", "awful movie"]
+
+
+def test_oov_vectors_give_an_unseen_word_the_id_of_its_nearest_vocabulary_word():
+    vec = SequenceVectorizer(max_len=4, oov_vectors=NEIGHBOURS).fit(SEEN)
+    plain = SequenceVectorizer(max_len=4).fit(SEEN)
+    ids = vec.vocabulary_
+    assert vec.transform(["superb film dreadful qqqzzz"]).tolist() == [
+        [ids["great"], ids["movie"], ids["awful"], 1]]  # qqqzzz has no vector: out of the vocabulary
+    assert plain.transform(["superb film dreadful qqqzzz"]).tolist() == [[1, 1, 1, 1]]
+    strict = SequenceVectorizer(max_len=3, oov_vectors=NEIGHBOURS, oov_similarity=0.99).fit(SEEN)
+    # superb-great 0.993 and dreadful-awful 0.992 reach 0.99; film-movie 0.987 does not
+    assert strict.transform(["superb film dreadful"]).tolist() == [[ids["great"], 1, ids["awful"]]]
+    assert vec.vocabulary_ == plain.vocabulary_  # the vocabulary is the text's; only the lookup changes
+
+
+def test_oov_vectors_map_the_words_max_features_leaves_out_in_fit_transform_too(glove_file):
+    docs = SEEN * 3 + ["superb film"]  # superb and film are the rarest: cut by max_features=4
+    vec = SequenceVectorizer(max_features=4, oov_vectors=NEIGHBOURS)
+    fitted = vec.fit_transform(docs)
+    assert "superb" not in vec.vocabulary_
+    np.testing.assert_array_equal(fitted, vec.transform(docs))
+    assert fitted[-1].tolist()[-2:] == [vec.vocabulary_["great"], vec.vocabulary_["movie"]]
+    from_file = SequenceVectorizer(max_len=1, oov_vectors=str(glove_file), oov_similarity=-1.0).fit(["great movie"])
+    # the file's vectors are random: at similarity -1 "superb" maps to whichever of the two is nearer
+    best, _ = read_word_vectors(glove_file).nearest(["superb"], ["great", "movie"])
+    assert from_file.transform(["superb"]).tolist() == [[from_file.vocabulary_[["great", "movie"][best[0]]]]]
+
+
+def test_nearest_compares_in_chunks_as_in_one_block(monkeypatch):
+    words = [f"w{i}" for i in range(50)]
+    vectors = WordVectors(words, vectors_of(words, dim=5, seed=3))
+    queries, candidates = words[:37], words[30:]
+    whole = vectors.nearest(queries, candidates)
+    monkeypatch.setattr(_vectors, "_NEAREST_CHUNK", 4)
+    chunked = vectors.nearest(queries + ["absent"], candidates)
+    np.testing.assert_array_equal(chunked[0][:-1], whole[0])
+    np.testing.assert_allclose(chunked[1][:-1], whole[1], rtol=1e-6)
+    assert chunked[0][-1] == -1 and chunked[1][-1] == -np.inf
+    assert [candidates[b] for b in whole[0][30:]] == queries[30:]  # a candidate is its own nearest
+    unit = vectors.vectors / np.linalg.norm(vectors.vectors, axis=1, keepdims=True)
+    brute = (unit[:37] @ unit[30:].T).argmax(axis=1)
+    np.testing.assert_array_equal(whole[0], brute)
+
+
+def test_oov_vectors_change_what_a_network_reads_and_survive_the_safe_format(glove_file, tmp_path):
+    vectors = tmp_path / "neighbours.txt"
+    write_text(vectors, NEIGHBOURS.words, np.asarray(NEIGHBOURS.vectors))
+    docs, labels = SEEN * 6, [1, 0, 1, 0] * 6
+    unseen = ["superb film", "dreadful film"]
+    models = {}
+    for source in (None, str(vectors)):
+        model = make_pipeline(SequenceVectorizer(oov_vectors=source), RecurrentTextClassifier(**SMALL))
+        models[source] = model.fit(docs, labels)
+    assert not np.allclose(models[None].predict_proba(unseen), models[str(vectors)].predict_proba(unseen))
+    np.testing.assert_allclose(models[str(vectors)].predict_proba(unseen),
+                               models[str(vectors)].predict_proba(["great movie", "awful movie"]), atol=1e-6)
+    save(models[str(vectors)], tmp_path / "model.safetensors")
+    loaded = load(tmp_path / "model.safetensors")
+    assert loaded[0].get_params()["oov_vectors"] == str(vectors)
+    np.testing.assert_allclose(loaded.predict_proba(unseen), models[str(vectors)].predict_proba(unseen), atol=1e-6)
+
+
+def test_bad_oov_parameters_name_themselves():
+    with pytest.raises(InvalidParameterError, match="'oov_vectors' parameter .* among .*glove-6B-50d"):
+        SequenceVectorizer(oov_vectors="glove-7B").fit(SEEN)
+    with pytest.raises(InvalidParameterError, match="'oov_similarity' parameter"):
+        SequenceVectorizer(oov_vectors=NEIGHBOURS, oov_similarity=1.5).fit(SEEN)

@@ -18,10 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .._validation import HasMethods, Options, Predicate
 from ._base import RemoteFileMetadata, fetch_remote_file, get_cache_home, get_data_home, open_text
 
 __all__ = ["WORD_VECTORS", "WordVectors", "VectorsSource", "fetch_word_vectors", "get_word_vectors",
-           "load_word_vectors", "read_word_vectors"]
+           "load_word_vectors", "read_word_vectors", "vectors_constraint"]
+
+#: Rows of vectors compared with the candidates at a time in :meth:`WordVectors.nearest`: bounds
+#: the similarity block to this many rows times the candidates (20,000 words: 80 MB).
+_NEAREST_CHUNK = 1024
 
 _GENSIM_DATA = "https://github.com/RaRe-Technologies/gensim-data/releases/download/{0}/{0}.gz"
 _CACHE_VERSION = 1
@@ -169,6 +174,71 @@ class WordVectors:
         rows = np.zeros((len(tokens), self.dim), dtype=np.float32)
         rows[found] = self.vectors[where[found]]
         return rows, found
+
+    def nearest(self, words, candidates):
+        """The candidate closest to each word by the cosine similarity of their vectors.
+
+        Parameters
+        ----------
+        words : sequence of str
+            The words to look up (found as they are or lowercased, as in :meth:`align`).
+        candidates : sequence of str
+            The words they may map to.
+
+        Returns
+        -------
+        best : ndarray of int64 of shape (len(words),)
+            The position in ``candidates`` of each word's closest candidate; -1 where the word or
+            every candidate lacks a vector.
+        similarity : ndarray of float32 of shape (len(words),)
+            The cosine similarity to that candidate (-inf where ``best`` is -1).
+
+        Examples
+        --------
+        >>> vectors = WordVectors(["good", "great", "dull"], [[1.0, 0.1], [0.9, 0.2], [-1.0, 0.3]])
+        >>> best, similarity = vectors.nearest(["great", "film"], ["good", "dull"])
+        >>> best.tolist(), round(float(similarity[0]), 3)
+        ([0, -1], 0.993)
+        """
+        best = np.full(len(words), -1, dtype=np.int64)
+        similarity = np.full(len(words), -np.inf, dtype=np.float32)
+        table, known = self.align(candidates)
+        queries, found = self.align(words)
+        if not known.any() or not found.any():
+            return best, similarity
+        positions = np.flatnonzero(known)
+        table = _unit_rows(table[known])
+        rows = np.flatnonzero(found)
+        for start in range(0, len(rows), _NEAREST_CHUNK):
+            part = rows[start:start + _NEAREST_CHUNK]
+            scores = _unit_rows(queries[part]) @ table.T
+            top = scores.argmax(axis=1)
+            best[part] = positions[top]
+            similarity[part] = scores[np.arange(len(part)), top]
+        return best, similarity
+
+
+def _unit_rows(rows):
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms > 0, norms, 1.0)
+
+
+def _is_vectors_file(value):
+    return isinstance(value, (str, os.PathLike)) and os.path.isfile(value)
+
+
+def vectors_constraint():
+    """The values a parameter naming word vectors takes: a name of :data:`WORD_VECTORS`, the path of
+    a file, :class:`WordVectors` (anything with ``align``), or None.
+
+    Examples
+    --------
+    >>> constraints = vectors_constraint()
+    >>> constraints[0].is_satisfied_by("glove-6B-50d"), constraints[-1] is None
+    (True, True)
+    """
+    return [Options(set(WORD_VECTORS)), Predicate(_is_vectors_file, "the path of a file"),
+            HasMethods(["align"]), None]
 
 
 def _is_binary(path):
