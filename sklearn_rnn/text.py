@@ -23,8 +23,8 @@ from ._registry import register
 from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
 from .datasets._vectors import get_word_vectors, vectors_constraint
 
-__all__ = ["IdSpace", "SequenceVectorizer", "TokenIds", "PAD_ID", "OOV_ID", "OOV_SIMILARITY", "MAX_LEN_CAP", "id_column_names",
-           "id_space_of", "vocabulary_fingerprint", "vocabulary_of"]
+__all__ = ["IdSpace", "SequenceVectorizer", "TokenIds", "PAD_ID", "OOV_ID", "OOV_SIMILARITY", "MAX_LEN_CAP",
+           "id_column_names", "id_space_of", "vocabulary_fingerprint", "vocabulary_of"]
 
 PAD_ID = 0
 OOV_ID = 1
@@ -650,7 +650,7 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
         if not unseen:
             return {}
         unseen = sorted(unseen, key=str)
-        known = sorted(self.vocabulary_, key=self.vocabulary_.get)
+        known = self.get_vocabulary()[2:]  # the vocabulary's tokens in id order
         words = [t for t in known + unseen if isinstance(t, str)]
         best, similarity = get_word_vectors(self.oov_vectors, words=words).nearest(unseen, known)
         return {token: self.vocabulary_[known[b]]
@@ -771,7 +771,8 @@ class SequenceVectorizer(TransformerMixin, ParameterCheckMixin, BaseEstimator):
 
 # The docstring quotes the constant, as _docs.document does for the network estimators (this module
 # cannot import it without a cycle).
-SequenceVectorizer.__doc__ = SequenceVectorizer.__doc__.replace("{default:oov_similarity}", repr(OOV_SIMILARITY))
+SequenceVectorizer.__doc__ = SequenceVectorizer.__doc__.replace("{default:oov_similarity}",
+                                                                repr(OOV_SIMILARITY))
 
 
 # ---------------------------------------------------------------------- helpers
