@@ -3,7 +3,8 @@ from sklearn.base import clone
 import pytest
 import torch
 
-from sklearn_rnn.training import BucketBatchIterator, SequenceDataset, SortedBatchIterator, left_align
+from sklearn_rnn.training import (WIDTH_WASTE, BucketBatchIterator, SequenceDataset, SortedBatchIterator, batch_width,
+                                  left_align)
 
 
 def _dataset(rng, n=500, width=50):
@@ -39,14 +40,25 @@ def test_bucket_order_is_seeded_and_shuffled(rng):
 def test_batches_are_trimmed_to_their_longest_row_rounded_up(rng, multiple):
     data = _dataset(rng)
     data.width_multiple = multiple
-    widths = set()
     for (x, _), index in zip(SortedBatchIterator(data, 32), SortedBatchIterator(data, 32)._batches()):
         longest = int(data.lengths[index].max())
-        widths.add(x["ids"].shape[1])
-        assert x["ids"].shape[1] == min(-(-longest // multiple) * multiple, 50)
-    assert len(widths) <= (50 if multiple == 1 else 4)  # few shapes: few cached oneDNN kernels
+        assert x["ids"].shape[1] == batch_width(longest, multiple, limit=50)
     wide = SequenceDataset(np.array([[5, 0, 0]]), np.array([1]), min_width=3)
     assert wide[[0]][0]["ids"].shape == (1, 3)
+
+
+@pytest.mark.parametrize("multiple", [1, 16])
+def test_batch_width_wastes_little_and_makes_few_shapes(multiple):
+    longest = np.arange(1, 401)
+    widths = np.array([batch_width(n, multiple) for n in longest])
+    assert np.all(widths >= longest)
+    assert np.all(widths - longest <= longest / WIDTH_WASTE)  # at most an eighth of padding columns
+    assert np.all(widths[longest <= WIDTH_WASTE] == longest[longest <= WIDTH_WASTE])  # short batches: exact
+    if multiple == 1:
+        np.testing.assert_array_equal(widths, longest)
+    else:
+        assert len(set(widths.tolist())) < 60  # few shapes: few cached oneDNN kernels
+        assert np.all(widths[longest >= 128] % multiple == 0)
 
 
 def test_left_align_handles_pre_post_and_interior_padding():
