@@ -26,7 +26,7 @@ def batch_width(longest, multiple=16, limit=None):
     """The width of a batch whose longest row has ``longest`` ids.
 
     ``longest`` rounded up to a multiple of a power-of-two step: the largest
-    one that is at most ``longest / WIDTH_WASTE`` (``WIDTH_WASTE`` is 8) and
+    one that is at most ``longest / WIDTH_WASTE`` and
     at most ``multiple``. So a batch of short rows is as wide as its longest
     row (9 ids: 9 columns), one of long rows runs at most one step of padding
     columns, and a fit meets few distinct widths (57 up to 400 at
@@ -117,7 +117,7 @@ class SequenceDataset(torch.utils.data.Dataset):
     its ids and nothing of its padding, in the ids' own integer dtype.
     ``dataset[indices]`` returns ``({'ids', 'lengths'}, y)`` with the rows
     left-aligned in an int64 matrix as wide as the longest row of the batch,
-    rounded up by :func:`batch_width` (a step of at most an eighth of that row
+    rounded up by :func:`batch_width` (a step of at most ``1 / WIDTH_WASTE`` of that row
     and at most ``width_multiple``), so that almost no step runs on columns
     that are padding in every row.
 
