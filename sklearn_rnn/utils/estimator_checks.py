@@ -139,8 +139,8 @@ def check_round_trips(name, estimator):
     X, y = _data(estimator)
     fitted = clone(estimator).fit(X, y)
     expected = _outputs(fitted, X)
-    # joblib is pickle: this loads only the bytes dumped one line above, in memory, never a file
-    # (files from someone else go through ``persistence.load``, checked below).
+    # joblib is pickle: this loads only the bytes that joblib.dump writes into the in-memory buffer
+    # just below, never a file (files from someone else go through ``persistence.load``, checked after).
     buffer = io.BytesIO()
     joblib.dump(fitted, buffer)
     buffer.seek(0)
