@@ -67,6 +67,8 @@ else:
                subset_accuracy=accuracy_score(y_test, pred))
 if contender != "tfidf":
     out["epochs"] = len(model[-1].history_)
+    if "valid_loss" in model[-1].history_:  # which epoch early stopping kept, and whether more would have helped
+        out["valid_loss"] = [round(float(v), 5) for v in model[-1].history_["valid_loss"]]
 with open("/proc/self/status") as f:
     out["peak_rss_mib"] = next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
 print(json.dumps(out))
