@@ -45,6 +45,27 @@ def tags(rating):
     return np.column_stack([rating >= 7, (rating <= 2) | (rating >= 9), rating == 10]).astype(int)
 
 
+plateau = params.pop("plateau_factor", None)  # experiment: lower the rates when an epoch does not improve
+if plateau is not None:
+    from skorch.callbacks import Callback
+
+    class Plateau(Callback):
+        # every optimizer's rate times factor after an epoch that did not improve, back to the best weights
+
+        def __init__(self, factor):
+            self.factor = factor
+
+        def on_epoch_end(self, net, **kwargs):
+            best = dict(net.callbacks_)["best_weights"]
+            if best.best_epoch_ == net.history[-1, "epoch"] or best.best_state_ is None:
+                return
+            for optimizer in (net.optimizer_, getattr(net, "optimizer_sparse_", None)):
+                for group in (optimizer.param_groups if optimizer is not None else []):
+                    group["lr"] *= self.factor
+            net.module_.load_state_dict(best.best_state_)
+
+    params["callbacks"] = [("plateau", Plateau(plateau))]
+
 tfidf = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
 if task == "rating":
     y, y_test = train.target.astype(float), test.target.astype(float)
