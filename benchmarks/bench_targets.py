@@ -9,7 +9,10 @@
   Contenders: ``RecurrentTextClassifier()`` fitted once on the indicator matrix (one sigmoid output
   per label) and ``OneVsRestClassifier(LogisticRegression(C=10))`` on the same TF-IDF.
 
-Each fit runs in a fresh process (its peak RSS is its own); the rows go to ``--json``.
+Each fit runs in a fresh process (its peak RSS is its own); the rows go to ``--json``, with each
+epoch's ``valid_loss`` for the network. ``--params`` may hold ``plateau_factor``, an experiment and
+not a parameter of the package: after an epoch that does not improve on the best validation loss,
+every optimizer's rate is multiplied by it and the weights go back to the best epoch's.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python benchmarks/bench_targets.py --tasks rating tags --seeds 0 1 2``
 """
