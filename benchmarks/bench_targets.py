@@ -62,8 +62,9 @@ if plateau is not None:
             best = dict(net.callbacks_)["best_weights"]
             if best.best_epoch_ == net.history[-1, "epoch"] or best.best_state_ is None:
                 return
-            for optimizer in (net.optimizer_, getattr(net, "optimizer_sparse_", None)):
-                for group in (optimizer.param_groups if optimizer is not None else []):
+            optimizers = [net.optimizer_] + ([net.optimizer_sparse_] if hasattr(net, "optimizer_sparse_") else [])
+            for optimizer in optimizers:
+                for group in optimizer.param_groups:
                     group["lr"] *= self.factor
             net.module_.load_state_dict(best.best_state_)
 
