@@ -1,6 +1,12 @@
-"""The sklearn-rnn command line, run through subprocess on small data made here."""
+"""The sklearn-rnn command line on small data made here.
+
+Most commands run through :func:`sklearn_rnn.cli.main` in this interpreter, with its standard streams
+captured; the installed entry point (``python -m sklearn_rnn`` in a fresh interpreter) trains the shared
+model, predicts once, reports one error and runs the search on a Dask scheduler.
+"""
 
 import bz2
+import contextlib
 import csv
 import io
 import json
@@ -8,6 +14,8 @@ import os
 import subprocess
 import sys
 import tarfile
+import types
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -17,7 +25,7 @@ from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.cli import build_pipeline, main, parse_params, parse_value
 from sklearn_rnn._validation import InvalidParameterError
 
-# Each test runs the command in a fresh interpreter (torch imported anew): minutes in all.
+# The tests train a dozen small models and start fresh interpreters (torch imported anew): a minute in all.
 pytestmark = pytest.mark.slow
 
 POSITIVE = ["great", "loved", "wonderful", "superb", "moving"]
@@ -39,10 +47,26 @@ def make_corpus(n, seed):
     return texts, labels
 
 
-def run(*args, env=None, stdin=None):
+def run_fresh(*args, env=None, stdin=None):
     """Run the CLI in a fresh interpreter; returns the CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "sklearn_rnn", *args], capture_output=True, text=True,
                           input=stdin, env={**os.environ, **(env or {})}, timeout=300)
+
+
+def run(*args, env=None, stdin=None):
+    """Run the CLI's ``main`` here, as the console script would; returns what ``run_fresh`` returns.
+
+    An exception that ``main`` does not turn into an exit status propagates and fails the test, as its
+    traceback would in a fresh interpreter.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, env or {}), mock.patch.object(sys, "stdin", io.StringIO(stdin or "")), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            returncode = main(list(args))
+        except SystemExit as exit_info:  # argparse's usage errors
+            returncode = exit_info.code
+    return types.SimpleNamespace(returncode=returncode, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +90,7 @@ def data(tmp_path_factory):
 @pytest.fixture(scope="module")
 def trained(data, tmp_path_factory):
     out = tmp_path_factory.mktemp("cli_model") / "model"
-    done = run("train", "--data", str(data / "reviews.csv"), "--text-column", "review",
+    done = run_fresh("train", "--data", str(data / "reviews.csv"), "--text-column", "review",
                "--label-column", "sentiment", "--out", str(out), *SMALL)
     assert done.returncode == 0, done.stderr
     return out
@@ -96,8 +120,8 @@ def test_train_predict_evaluate_on_csv(trained, data):
     summary = json.loads((trained / "training.json").read_text())
     assert summary["n_samples"] == 120 and summary["classes"] == ["neg", "pos"]
 
-    done = run("predict", str(trained), "a great and wonderful film", "boring awful dull waste",
-               "--format", "json")
+    done = run_fresh("predict", str(trained), "a great and wonderful film", "boring awful dull waste",
+                     "--format", "json")
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["label"] for r in rows] == ["pos", "neg"]
@@ -193,7 +217,7 @@ def test_model_from_another_format_version(trained, tmp_path):
     header["format_version"] = 99
     (tmp_path / "old").mkdir()
     save_file(tensors, str(tmp_path / "old" / "model.safetensors"), metadata={"sklearn_rnn": json.dumps(header)})
-    done = run("predict", str(tmp_path / "old"), "text")
+    done = run_fresh("predict", str(tmp_path / "old"), "text")
     assert done.returncode == 1 and "format version 99" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -275,8 +299,8 @@ def test_search_on_a_dask_scheduler(data, tmp_path):
     environ = dict(os.environ)  # Dask's nanny writes OMP_NUM_THREADS=1 and malloc settings into it
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=logging.ERROR) as cluster:
-        done = run("search", "--data", str(data / "folder"), "--grid", str(grid), "--out", str(tmp_path / "s"),
-                   "--cv", "2", "--scheduler", cluster.scheduler_address, *SMALL)
+        done = run_fresh("search", "--data", str(data / "folder"), "--grid", str(grid), "--out",
+                         str(tmp_path / "s"), "--cv", "2", "--scheduler", cluster.scheduler_address, *SMALL)
         assert done.returncode == 0, done.stderr
         assert "(2 workers)" in done.stdout
         workers_ran = cluster.scheduler.task_prefixes  # the fits went through the cluster's scheduler
