@@ -2,8 +2,8 @@
 
 - ``rating``: the 1-10 star rating in each review's file name (``fetch_imdb(target="rating")``), 25,000
   training reviews, scored on the 25,000 test reviews by R2 and mean absolute error. Contenders:
-  ``RecurrentTextRegressor()`` (``--reg`` JSON parameters) and TF-IDF (1-2 grams, sublinear,
-  min_df 2) + ``Ridge(alpha=1)``.
+  ``RecurrentTextRegressor()`` (``--params`` JSON parameters, ``--vec`` its
+  ``SequenceVectorizer``'s) and TF-IDF (1-2 grams, sublinear, min_df 2) + ``Ridge(alpha=1)``.
 - ``tags``: three labels per review, any of which may hold: *positive* (7 stars or more), *strong*
   (1-2 or 9-10 stars) and *ten* (10 stars). Scored by micro-F1 (and macro-F1, subset accuracy).
   Contenders: ``RecurrentTextClassifier()`` fitted once on the indicator matrix (one sigmoid output
@@ -37,7 +37,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn_rnn import RecurrentTextClassifier, RecurrentTextRegressor, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
 
-task, contender, seed, params, threads, n_train = json.loads(sys.argv[1])
+task, contender, seed, params, threads, n_train, vectorizer = json.loads(sys.argv[1])
 train, test = fetch_imdb(subset="train", target="rating"), fetch_imdb(subset="test", target="rating")
 if n_train:  # the same random subset of the training reviews for every contender and seed
     keep = np.sort(np.random.default_rng(0).permutation(len(train.data))[:n_train])
@@ -73,13 +73,14 @@ if plateau is not None:
 tfidf = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
 if task == "rating":
     y, y_test = train.target.astype(float), test.target.astype(float)
-    model = (make_pipeline(tfidf, Ridge(alpha=1.0)) if contender == "tfidf" else make_pipeline(
-        SequenceVectorizer(), RecurrentTextRegressor(**{"random_state": seed, "n_threads": threads, **params})))
+    network = RecurrentTextRegressor(**{"random_state": seed, "n_threads": threads, **params})
+    model = (make_pipeline(tfidf, Ridge(alpha=1.0)) if contender == "tfidf"
+             else make_pipeline(SequenceVectorizer(**vectorizer), network))
 else:
     y, y_test = tags(train.target), tags(test.target)
+    network = RecurrentTextClassifier(**{"random_state": seed, "n_threads": threads, **params})
     model = (make_pipeline(tfidf, OneVsRestClassifier(LogisticRegression(C=10, max_iter=1000)))
-             if contender == "tfidf" else make_pipeline(
-        SequenceVectorizer(), RecurrentTextClassifier(**{"random_state": seed, "n_threads": threads, **params})))
+             if contender == "tfidf" else make_pipeline(SequenceVectorizer(**vectorizer), network))
 start = time.perf_counter()
 model.fit(train.data, y)
 out = {"n_train": len(train.data), "fit_s": time.perf_counter() - start}
@@ -109,23 +110,27 @@ def main():
     parser.add_argument("--contenders", nargs="+", choices=["tfidf", "network"], default=["tfidf", "network"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--params", default="{}", help="the network's parameters as JSON (default: its defaults)")
+    parser.add_argument("--vec", default="{}",
+                        help="the network's SequenceVectorizer parameters as JSON (default: its defaults)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--n-train", type=int, default=None, help="train on this many random training reviews")
     parser.add_argument("--name", default="defaults")
     parser.add_argument("--json", help="append the rows to this JSON-lines file")
     args = parser.parse_args()
-    params = json.loads(args.params)
+    params, vectorizer = json.loads(args.params), json.loads(args.vec)
     for task in args.tasks:
         for contender in args.contenders:
             for seed in (args.seeds if contender == "network" else [0]):
                 done = subprocess.run([sys.executable, "-c", CHILD,
-                                       json.dumps([task, contender, seed, params, args.threads, args.n_train])],
+                                       json.dumps([task, contender, seed, params, args.threads, args.n_train,
+                                                   vectorizer])],
                                       capture_output=True, text=True)
                 if done.returncode:
                     sys.exit(done.stderr[-3000:])
                 out = json.loads(done.stdout.strip().splitlines()[-1])
                 row = {"name": args.name, "task": task, "contender": contender, "seed": seed, "params": params,
-                       "cpu": cpu_kind(), "when": time.strftime("%Y-%m-%d %H:%M"), **out}
+                       **({"vec": vectorizer} if vectorizer else {}), "cpu": cpu_kind(),
+                       "when": time.strftime("%Y-%m-%d %H:%M"), **out}
                 print(json.dumps(row), flush=True)
                 if args.json:
                     with open(args.json, "a") as f:
