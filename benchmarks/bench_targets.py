@@ -73,14 +73,12 @@ if plateau is not None:
 tfidf = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
 if task == "rating":
     y, y_test = train.target.astype(float), test.target.astype(float)
-    network = RecurrentTextRegressor(**{"random_state": seed, "n_threads": threads, **params})
-    model = (make_pipeline(tfidf, Ridge(alpha=1.0)) if contender == "tfidf"
-             else make_pipeline(SequenceVectorizer(**vectorizer), network))
+    network, baseline = RecurrentTextRegressor, Ridge(alpha=1.0)
 else:
     y, y_test = tags(train.target), tags(test.target)
-    network = RecurrentTextClassifier(**{"random_state": seed, "n_threads": threads, **params})
-    model = (make_pipeline(tfidf, OneVsRestClassifier(LogisticRegression(C=10, max_iter=1000)))
-             if contender == "tfidf" else make_pipeline(SequenceVectorizer(**vectorizer), network))
+    network, baseline = RecurrentTextClassifier, OneVsRestClassifier(LogisticRegression(C=10, max_iter=1000))
+model = (make_pipeline(tfidf, baseline) if contender == "tfidf" else make_pipeline(
+    SequenceVectorizer(**vectorizer), network(**{"random_state": seed, "n_threads": threads, **params})))
 start = time.perf_counter()
 model.fit(train.data, y)
 out = {"n_train": len(train.data), "fit_s": time.perf_counter() - start}

@@ -91,7 +91,7 @@ def data(tmp_path_factory):
 def trained(data, tmp_path_factory):
     out = tmp_path_factory.mktemp("cli_model") / "model"
     done = run_fresh("train", "--data", str(data / "reviews.csv"), "--text-column", "review",
-               "--label-column", "sentiment", "--out", str(out), *SMALL)
+                     "--label-column", "sentiment", "--out", str(out), *SMALL)
     assert done.returncode == 0, done.stderr
     return out
 
