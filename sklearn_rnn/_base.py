@@ -9,7 +9,7 @@ through one method, :meth:`BaseTextNetwork._fit_network`, whose inputs are its
 arguments and whose result is its return value.
 
 The hooks a task implements: ``_fit_targets``, ``_encode_targets``,
-``_n_outputs``, ``_criterion``, ``_metric``, ``_stratify_by`` and
+``_warm_targets`` (by default ``_encode_targets``), ``_n_outputs``, ``_criterion``, ``_metric``, ``_stratify_by`` and
 ``_class_weights``. The hooks an architecture implements: ``_module_class``,
 ``_module_params`` and, where it needs them, ``_min_width`` and
 ``_fit_architecture``.
@@ -161,7 +161,7 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
         # The targets are checked before the ids: they are cheaper, and a weighting that leaves too
         # few classes is told as such.
         if warm:
-            y_enc = self._encode_targets(y, n_rows(X), "not seen in the first fit (warm_start)")
+            y_enc = self._warm_targets(y, n_rows(X))
         else:
             y_enc = self._fit_targets(y, n_rows(X), sample_weight, also=None if validation_data is None else y_val)
         X, space = self._validate_ids(X, reset=not warm)
@@ -187,6 +187,10 @@ class BaseTextNetwork(IdSpaceMixin, ParameterCheckMixin, BaseEstimator):
                                    class_weight=self._class_weights(y_enc), start=start)
         self.net_, self.history_, self.interrupted_ = fitted
         return self
+
+    def _warm_targets(self, y, n_rows):
+        """The targets of a ``warm_start`` fit, encoded as the first fit's."""
+        return self._encode_targets(y, n_rows, "not seen in the first fit (warm_start)")
 
     def _schedule(self, n_train):
         """Epochs and early-stopping patience of a fit on ``n_train`` rows (``max_epochs`` resolved)."""

@@ -4,7 +4,8 @@ A regressor is the regression task (:class:`BaseTextRegressor`) on an
 architecture of :mod:`sklearn_rnn._architectures`: the same network with a
 linear output, one value per target. Targets are scaled to zero mean and unit
 variance for training and scaled back at ``predict``, so the learning rate and
-the loss do not depend on the targets' units.
+the loss do not depend on the targets' units. ``predict`` keeps each target within
+the range the training targets spanned (``clip_predictions``).
 """
 
 import numpy as np
@@ -27,7 +28,14 @@ _TASK_PARAMS = """\
         The training loss, on the targets scaled to zero mean and unit
         variance: squared error (as ``Ridge``), absolute error (robust to
         outliers; predicts medians), or Huber's (squared within one standard
-        deviation of the target, absolute beyond)."""
+        deviation of the target, absolute beyond).
+    clip_predictions : bool, default={default:clip_predictions}
+        Keep each predicted target within the range of the training targets
+        (``target_min_`` to ``target_max_``), as trees' predictions are. For a
+        bounded target (stars, scores, shares) this never moves a prediction
+        away from a true value inside that range. On IMDB's 1-10 star ratings
+        it lowered the mean absolute error by 0.02 (the user guide's "Ratings
+        and tags"). False predicts the network's output as it is."""
 
 _TASK_ATTRIBUTES = """\
     n_outputs_ : int
@@ -36,7 +44,12 @@ _TASK_ATTRIBUTES = """\
         Mean of each target in the first fit, subtracted before training.
     target_scale_ : ndarray of shape (n_outputs,)
         Standard deviation of each target in the first fit (1 where it is 0),
-        by which it is divided before training; ``predict`` undoes both."""
+        by which it is divided before training; ``predict`` undoes both.
+    target_min_ : ndarray of shape (n_outputs,)
+        Smallest value of each target in the training targets (every
+        ``partial_fit`` chunk and ``warm_start`` fit widens the range).
+    target_max_ : ndarray of shape (n_outputs,)
+        Largest value of each target in the training targets."""
 
 
 def _regressor_doc(cls):
@@ -47,7 +60,7 @@ def _regressor_doc(cls):
 class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
     """The regression task of the network estimators: scaled targets, a linear output, R² as the score."""
 
-    _task_constraints = {"loss": [Options(set(LOSSES))]}
+    _task_constraints = {"loss": [Options(set(LOSSES))], "clip_predictions": ["boolean"]}
 
     def _targets(self, y, n_rows):
         if y is None:
@@ -73,7 +86,14 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         self.target_mean_ = matrix.mean(axis=0)
         scale = matrix.std(axis=0)
         self.target_scale_ = np.where(scale > 0, scale, 1.0)
+        self.target_min_, self.target_max_ = matrix.min(axis=0), matrix.max(axis=0)
         return self._scaled(matrix)
+
+    def _widen_range(self, y, n_rows):
+        matrix = self._targets(y, n_rows).reshape(n_rows, -1)
+        if matrix.shape[1] == self.n_outputs_:  # otherwise _encode_targets tells the mismatch
+            self.target_min_ = np.minimum(self.target_min_, matrix.min(axis=0))
+            self.target_max_ = np.maximum(self.target_max_, matrix.max(axis=0))
 
     def _scaled(self, matrix):
         return ((matrix - self.target_mean_) / self.target_scale_).astype(np.float32)
@@ -91,7 +111,14 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
             raise ValueError(f"{type(self).__name__}.partial_fit takes no classes; it is a regressor.")
         if first:
             return self._fit_targets(y, n_rows, None)
-        return self._encode_targets(y, n_rows, "in the first call to partial_fit")
+        encoded = self._encode_targets(y, n_rows, "in the first call to partial_fit")
+        self._widen_range(y, n_rows)
+        return encoded
+
+    def _warm_targets(self, y, n_rows):
+        encoded = super()._warm_targets(y, n_rows)
+        self._widen_range(y, n_rows)
+        return encoded
 
     def _n_outputs(self):
         return self.n_outputs_
@@ -110,13 +137,18 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
 
     def _target_state(self, writer, where):
         return {"target_mean_": [float(v) for v in self.target_mean_],
-                "target_scale_": [float(v) for v in self.target_scale_], "one_target": bool(self._one_target)}
+                "target_scale_": [float(v) for v in self.target_scale_], "one_target": bool(self._one_target),
+                "target_min_": [float(v) for v in self.target_min_],
+                "target_max_": [float(v) for v in self.target_max_]}
 
     def _restore_target_state(self, state, reader):
         self.target_mean_ = np.asarray(state["target_mean_"], dtype=np.float64)
         self.target_scale_ = np.asarray(state["target_scale_"], dtype=np.float64)
         self.n_outputs_ = len(self.target_mean_)
         self._one_target = bool(state["one_target"])
+        # files written before clip_predictions hold no range; they predict as they did
+        self.target_min_ = np.asarray(state.get("target_min_", [-np.inf] * self.n_outputs_), dtype=np.float64)
+        self.target_max_ = np.asarray(state.get("target_max_", [np.inf] * self.n_outputs_), dtype=np.float64)
 
     def predict(self, X):
         """Predicted targets, in the units of ``y``; computed in batches of similar length.
@@ -129,9 +161,12 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            1-D when ``y`` was.
+            1-D when ``y`` was; within ``target_min_`` to ``target_max_`` with
+            ``clip_predictions=True``.
         """
         outputs = self._outputs(X).astype(np.float64) * self.target_scale_ + self.target_mean_
+        if self.clip_predictions:
+            outputs = np.clip(outputs, self.target_min_, self.target_max_)
         return outputs[:, 0] if self._one_target else outputs
 
     def __sklearn_tags__(self):
@@ -208,13 +243,13 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
-                 loss="squared_error", ngrams="tfidf", ngram_buckets="auto", ngram_lr=0.003, embedding_weights=None,
-                 freeze_embedding=False, word_vectors=None, freeze_word_vectors=False, spatial_dropout=0.2, dropout=0.3,
-                 dense_layers=(), activation="relu", optimizer="adam", optimizer_params=None, lr=1e-3,
-                 lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default",
-                 batch_size=64, max_epochs="auto", clip_grad_norm=None, early_stopping=True, validation_fraction=0.1,
-                 n_iter_no_change=2, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
-                 n_threads=None, precision="float32", verbose=0, warm_start=False):
+                 loss="squared_error", clip_predictions=True, ngrams="tfidf", ngram_buckets="auto", ngram_lr=0.003,
+                 embedding_weights=None, freeze_embedding=False, word_vectors=None, freeze_word_vectors=False,
+                 spatial_dropout=0.2, dropout=0.3, dense_layers=(), activation="relu", optimizer="adam",
+                 optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5,
+                 initializer="default", batch_size=64, max_epochs="auto", clip_grad_norm=None, early_stopping=True,
+                 validation_fraction=0.1, n_iter_no_change=2, callbacks=None, checkpoint_dir=None, random_state=None,
+                 device="cpu", n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.cell = cell
         self.bidirectional = bidirectional
         self.hidden_size = hidden_size
@@ -224,6 +259,7 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
         self.ngram_buckets = ngram_buckets
         self.ngram_lr = ngram_lr
         self.loss = loss
+        self.clip_predictions = clip_predictions
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
         self.word_vectors = word_vectors
@@ -295,16 +331,17 @@ class FeedForwardTextRegressor(FeedForwardArchitecture, BaseTextRegressor):
                               **FeedForwardArchitecture._architecture_constraints}
 
     @check_keywords
-    def __init__(self, *, pooling="mean", embedding_dim=32, loss="squared_error", embedding_weights=None,
-                 freeze_embedding=False, word_vectors=None, freeze_word_vectors=False, spatial_dropout=0.0, dropout=0.0,
-                 dense_layers=(64,), activation="relu", optimizer="adam", optimizer_params=None, lr=1e-3,
-                 lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default",
-                 batch_size=64, max_epochs=10, clip_grad_norm=None, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=3, callbacks=None, checkpoint_dir=None, random_state=None, device="cpu",
-                 n_threads=None, precision="float32", verbose=0, warm_start=False):
+    def __init__(self, *, pooling="mean", embedding_dim=32, loss="squared_error", clip_predictions=True,
+                 embedding_weights=None, freeze_embedding=False, word_vectors=None, freeze_word_vectors=False,
+                 spatial_dropout=0.0, dropout=0.0, dense_layers=(64,), activation="relu", optimizer="adam",
+                 optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5,
+                 initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None, early_stopping=False,
+                 validation_fraction=0.1, n_iter_no_change=3, callbacks=None, checkpoint_dir=None, random_state=None,
+                 device="cpu", n_threads=None, precision="float32", verbose=0, warm_start=False):
         self.pooling = pooling
         self.embedding_dim = embedding_dim
         self.loss = loss
+        self.clip_predictions = clip_predictions
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
         self.word_vectors = word_vectors
@@ -380,11 +417,11 @@ class ConvTextRegressor(ConvArchitecture, BaseTextRegressor):
 
     @check_keywords
     def __init__(self, *, filters=128, kernel_size=3, cell=None, hidden_size=64, embedding_dim=128,
-                 loss="squared_error", embedding_weights=None, freeze_embedding=False, word_vectors=None,
-                 freeze_word_vectors=False, spatial_dropout=0.0, dropout=0.0, dense_layers=(), activation="relu",
-                 optimizer="adam", optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None,
-                 alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10, clip_grad_norm=None,
-                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=3, callbacks=None,
+                 loss="squared_error", clip_predictions=True, embedding_weights=None, freeze_embedding=False,
+                 word_vectors=None, freeze_word_vectors=False, spatial_dropout=0.0, dropout=0.0, dense_layers=(),
+                 activation="relu", optimizer="adam", optimizer_params=None, lr=1e-3, lr_schedule="constant",
+                 regularizer=None, alpha=1e-3, l1_ratio=0.5, initializer="default", batch_size=64, max_epochs=10,
+                 clip_grad_norm=None, early_stopping=False, validation_fraction=0.1, n_iter_no_change=3, callbacks=None,
                  checkpoint_dir=None, random_state=None, device="cpu", n_threads=None, precision="float32", verbose=0,
                  warm_start=False):
         self.filters = filters
@@ -393,6 +430,7 @@ class ConvTextRegressor(ConvArchitecture, BaseTextRegressor):
         self.hidden_size = hidden_size
         self.embedding_dim = embedding_dim
         self.loss = loss
+        self.clip_predictions = clip_predictions
         self.embedding_weights = embedding_weights
         self.freeze_embedding = freeze_embedding
         self.word_vectors = word_vectors

@@ -108,3 +108,33 @@ def test_feedforward_and_convolutional_regressors_learn_too(cls, params):
     test_docs, test_y = reviews(200, 1)
     model = make_pipeline(SequenceVectorizer(), cls(**params, lr=0.02, max_epochs=40, random_state=0)).fit(docs, y)
     assert model.score(test_docs, test_y) > 0.8
+
+
+def test_predictions_stay_within_the_training_range_unless_asked_not_to(tmp_path):
+    docs, y = reviews(200, 0)
+    ids = SequenceVectorizer().fit_transform(docs)
+    Y = np.column_stack([y, 2 * y])
+    reg = RecurrentTextRegressor(**{**SMALL, "max_epochs": 10}, clip_predictions=False).fit(ids, Y)
+    assert reg.target_min_ == pytest.approx([1.0, 2.0]) and reg.target_max_ == pytest.approx([10.0, 20.0])
+    raw = reg.predict(ids)
+    outside = (raw < reg.target_min_) | (raw > reg.target_max_)
+    assert outside[:, 0].any() and outside[:, 1].any()  # the network alone overshoots both ranges
+    clipped = reg.set_params(clip_predictions=True).predict(ids)
+    np.testing.assert_array_equal(clipped, np.clip(raw, [1.0, 2.0], [10.0, 20.0]))  # each target its own range
+    save(reg, tmp_path / "reg.safetensors")
+    loaded = load(tmp_path / "reg.safetensors")
+    assert loaded.clip_predictions and loaded.target_max_ == pytest.approx([10.0, 20.0])
+    np.testing.assert_array_equal(loaded.predict(ids), clipped)
+    # every partial_fit chunk and warm_start fit widens the range; the scaling stays the first fit's
+    low, high = y < 5, y >= 5
+    stream = RecurrentTextRegressor(**SMALL).partial_fit(ids[low], y[low])
+    assert stream.target_max_ == pytest.approx([y[low].max()])
+    assert stream.predict(ids).max() <= y[low].max()
+    stream.partial_fit(ids[high], y[high])
+    assert stream.target_min_ == pytest.approx([1.0]) and stream.target_max_ == pytest.approx([10.0])
+    warm = RecurrentTextRegressor(**{**SMALL, "max_epochs": 2}, warm_start=True).fit(ids[high], y[high])
+    assert warm.target_min_ == pytest.approx([y[high].min()])
+    warm.fit(ids[low], y[low])
+    assert warm.target_min_ == pytest.approx([1.0]) and warm.target_mean_ == pytest.approx([y[high].mean()])
+    with pytest.raises(ValueError, match="'clip_predictions' parameter of RecurrentTextRegressor must be"):
+        RecurrentTextRegressor(clip_predictions="yes").fit(ids, y)
