@@ -2,8 +2,8 @@
 
 Trains ``RecurrentTextRegressor(max_epochs=E, early_stopping=False)`` on the 25,000 training reviews' ratings,
 keeps each epoch's weights, and scores on the 25,000 test reviews: each epoch alone, the uniform average of
-the weights of epochs a..b, and the average of their predictions. Predictions are clipped to the training
-range (1-10) in a second column.
+the weights of epochs a..b, and the average of their predictions. The network's outputs as they are
+(``clip_predictions=False``), and clipped to the training range (1-10) in a second column.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python benchmarks/experiments/reg_snapshots.py --seed 0 --epochs 8``
 """
@@ -41,7 +41,8 @@ def main():
     train, test = fetch_imdb(subset="train", target="rating"), fetch_imdb(subset="test", target="rating")
     keep = KeepEpochs()
     model = make_pipeline(SequenceVectorizer(), RecurrentTextRegressor(
-        max_epochs=args.epochs, early_stopping=False, random_state=args.seed, callbacks=[("keep", keep)],
+        max_epochs=args.epochs, early_stopping=False, clip_predictions=False, random_state=args.seed,
+        callbacks=[("keep", keep)],
         **json.loads(args.params)))
     start = time.perf_counter()
     model.fit(train.data, train.target.astype(float))
