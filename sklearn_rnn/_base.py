@@ -9,10 +9,10 @@ through one method, :meth:`BaseTextNetwork._fit_network`, whose inputs are its
 arguments and whose result is its return value.
 
 The hooks a task implements: ``_fit_targets``, ``_encode_targets``,
-``_warm_targets`` (by default ``_encode_targets``), ``_n_outputs``, ``_criterion``, ``_metric``, ``_stratify_by`` and
-``_class_weights``. The hooks an architecture implements: ``_module_class``,
-``_module_params`` and, where it needs them, ``_min_width`` and
-``_fit_architecture``.
+``_warm_targets`` (by default ``_encode_targets``), ``_n_outputs``,
+``_criterion``, ``_metric``, ``_stratify_by`` and ``_class_weights``. The
+hooks an architecture implements: ``_module_class``, ``_module_params`` and,
+where it needs them, ``_min_width`` and ``_fit_architecture``.
 """
 
 import copy

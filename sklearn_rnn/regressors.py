@@ -90,10 +90,10 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         return self._scaled(matrix)
 
     def _widen_range(self, y, n_rows):
-        matrix = self._targets(y, n_rows).reshape(n_rows, -1)
-        if matrix.shape[1] == self.n_outputs_:  # otherwise _encode_targets tells the mismatch
-            self.target_min_ = np.minimum(self.target_min_, matrix.min(axis=0))
-            self.target_max_ = np.maximum(self.target_max_, matrix.max(axis=0))
+        """Widen ``target_min_`` and ``target_max_`` to ``y`` (checked by ``_encode_targets`` first)."""
+        matrix = np.asarray(y, dtype=np.float64).reshape(n_rows, -1)
+        self.target_min_ = np.minimum(self.target_min_, matrix.min(axis=0))
+        self.target_max_ = np.maximum(self.target_max_, matrix.max(axis=0))
 
     def _scaled(self, matrix):
         return ((matrix - self.target_mean_) / self.target_scale_).astype(np.float32)

@@ -65,3 +65,17 @@ def test_a_version_1_semi_supervised_fit_keeps_its_histories_and_can_be_saved_ag
     again = load(tmp_path / "again.safetensors")  # version 2: no warning, the same predictions
     docs = EXPECTED["documents"]
     np.testing.assert_array_equal(again.predict_proba(docs), model.predict_proba(docs))
+
+
+def test_a_regressor_saved_before_clip_predictions_predicts_as_it_did():
+    # tests/fixtures/regressor_ba9f19d: saved by ba9f19d, whose files hold no training range
+    folder = Path(__file__).parent / "fixtures" / "regressor_ba9f19d"
+    expected = json.loads((folder / "expected.json").read_text())
+    model = load(folder / "regressor.safetensors")
+    reg = model[-1]
+    assert reg.clip_predictions  # the default now, but the file holds no range to clip to
+    assert reg.target_min_.tolist() == [-np.inf] and reg.target_max_.tolist() == [np.inf]
+    pred = model.predict(expected["documents"])
+    np.testing.assert_allclose(pred, expected["predict"], atol=1e-5)
+    low, high = expected["training_range"]
+    assert ((pred < low) | (pred > high)).sum() == 3  # as saved: outside the training range
