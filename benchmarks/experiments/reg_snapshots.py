@@ -14,7 +14,6 @@ import json
 import time
 
 import numpy as np
-import torch
 from skorch.callbacks import Callback
 from sklearn.metrics import mean_absolute_error, r2_score
 from sklearn.pipeline import make_pipeline
