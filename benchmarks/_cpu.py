@@ -15,3 +15,10 @@ def cpu_kind():
             else "AVX2" if "avx2" in flags else "other")
     model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "")
     return f"{kind}, {model}" if model else kind
+
+
+def cpu_tag(kind=None):
+    """The CPU kind as a file-name part: ``'avx2'``, ``'avx512'``, ``'amx'``, ``'other'`` or ``'unknown'``
+    (the first word of :func:`cpu_kind`'s kind, before the model name's comma)."""
+    kind = cpu_kind() if kind is None else kind
+    return kind.split(",")[0].split()[0].lower().replace("-", "")

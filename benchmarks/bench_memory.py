@@ -12,7 +12,9 @@ Two cases, each in a fresh process, printed with the CPU kind and written to
     (``BlendedTextClassifier`` of the two); ``--model all`` runs the four. Reports the int32
     ids' size, the RSS before ``fit``, the peak RSS during ``fit`` (the
     kernel's high-water mark, reset just before) and samples per second.
-    ``--code PATH`` runs the same case against another checkout of the
+    The heap's free memory goes back to the system (``malloc_trim``) before the RSS
+    before ``fit`` is read, so that memory the vectorizing freed does not cushion the fit's
+    growth. ``--code PATH`` runs the same case against another checkout of the
     package (for a before/after comparison side by side).
 
 ``stream``
@@ -35,7 +37,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _cpu import cpu_kind  # benchmarks/_cpu.py: the script's folder is on sys.path
+from _cpu import cpu_kind, cpu_tag  # benchmarks/_cpu.py: the script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,6 +51,15 @@ import numpy as np
 def rss_mib(field="VmRSS"):
     with open("/proc/self/status") as f:
         return int(next(l.split()[1] for l in f if l.startswith(field + ":"))) / 1024
+
+def trim_heap():
+    # The heap's free memory back to the system (glibc): the RSS before a fit then counts what the
+    # process holds, not what earlier steps freed and the allocator kept.
+    import ctypes
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 def reset_peak():
     with open("/proc/self/clear_refs", "w") as f:
@@ -78,6 +89,7 @@ else:
     clf = NgramLogisticClassifier() if model == "linear" else BlendedTextClassifier(
         network=RecurrentTextClassifier(**sizes), linear=NgramLogisticClassifier(), random_state=0)
 import gc; gc.collect()
+trim_heap()
 before = rss_mib()
 reset_peak()
 start = time.perf_counter()
@@ -156,7 +168,7 @@ def main():
     args = parser.parse_args()
     cpu = cpu_kind()
     print(f"CPU: {cpu}, {len(os.sched_getaffinity(0))} cores")
-    out = ROOT / "benchmarks" / "results" / f"memory_{cpu.split()[0].lower().replace('-', '')}.json"
+    out = ROOT / "benchmarks" / "results" / f"memory_{cpu_tag(cpu)}.json"
     results = json.loads(out.read_text()) if out.exists() else {}
     results["cpu"] = cpu
     if args.case in ("fit", "all"):

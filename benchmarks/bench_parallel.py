@@ -24,7 +24,7 @@ import time
 import warnings
 from pathlib import Path
 
-from _cpu import cpu_kind  # benchmarks/_cpu.py: the script's folder is on sys.path
+from _cpu import cpu_kind, cpu_tag  # benchmarks/_cpu.py: the script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -98,7 +98,7 @@ def main():
                               "--compare", "--out", os.devnull], capture_output=True, text=True)
     print(example.stdout.strip() or example.stderr[-2000:])
     results["dask_example"] = example.stdout.strip().splitlines()
-    out = ROOT / "benchmarks" / "results" / f"parallel_{results['cpu'].split()[0].lower().replace('-', '')}.json"
+    out = ROOT / "benchmarks" / "results" / f"parallel_{cpu_tag(results['cpu'])}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written to {out}")
 

@@ -28,6 +28,13 @@ def _accepts(estimator, name):
     return name in inspect.signature(estimator.fit).parameters
 
 
+def _without(weights, rows, n_rows):
+    """``weights`` (None: ones) with the ``rows`` at 0."""
+    weights = np.ones(n_rows) if weights is None else weights.copy()
+    weights[rows] = 0.0
+    return weights
+
+
 @register
 class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, ParameterCheckMixin, BaseEstimator):
     """A network and a linear n-gram model averaged: ``w * network + (1 - w) * linear``.
@@ -36,7 +43,10 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
     the network on the others with the held-out rows as its validation data
     (early stopping, best weights), and chooses the network's share ``w`` from
     ``SHARE_GRID`` by the log loss of the average on the held-out rows, for a
-    linear model fitted without them. The final linear model then learns
+    linear model fitted without them (an :class:`NgramLogisticClassifier`
+    learns every row with the held-out ones at weight 0, which it makes the
+    same, so that no copy of the rows is held beside its features). The
+    final linear model then learns
     every row of ``X``, those the blend held out included; rows passed as
     ``validation_data`` are the caller's held-out rows and are never
     learnt (as in Keras), so that they can score the blend. Recurrent nets and linear n-gram
@@ -155,6 +165,7 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
             val_ids, _ = self._validate_ids(X_val, reset=False)
         self._fit_id_space(ids, space, also=None if validation_data is None else val_ids)
         X = self._as_token_ids(ids)
+        rows = None  # (fitting, held) row positions where the blend holds rows out itself
         if validation_data is None:
             seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
             rows = validation_split(n_rows, self.validation_fraction, seed, stratify=encoded)
@@ -171,7 +182,24 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
             fitting = (X, labels, weights)
         self.network_ = self._fit_part(network, fitting, held_out)
         self.classes_ = self.network_.classes_
-        self.network_share_ = self._choose_share(linear, fitting, held_out)
+        if self.network_share != "auto":
+            self.network_share_ = float(self.network_share)
+        elif held_out is None:
+            self.network_share_ = 0.5
+        else:
+            network_proba = np.asarray(self.network_.predict_proba(held_out[0]), dtype=np.float64)
+            _, y_val, w_val = held_out
+            if rows is not None and isinstance(linear, NgramLogisticClassifier):
+                # The package's linear model learns every row of X, those held out at weight 0, which
+                # it makes the same as leaving them out (tested): so no copy of the rows is held
+                # beside its features. The held-out rows are taken again to score it.
+                fitting = held_out = None
+                self.network_share_ = self._choose_share(
+                    linear, (X, labels, _without(weights, rows[1], n_rows)),
+                    lambda: take_rows(X, rows[1]), y_val, w_val, network_proba)
+            else:
+                self.network_share_ = self._choose_share(linear, fitting, lambda: held_out[0], y_val, w_val,
+                                                         network_proba)
         # The final linear model learns the rows of X as given (the rows the blend held out itself
         # are the user's training rows); the copies made for the split are let go first, so that
         # the linear model's features are never held beside them.
@@ -191,17 +219,18 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
             params["validation_data"] = held_out if held_out[2] is not None else held_out[:2]
         return part.fit(X, y, **params)
 
-    def _choose_share(self, linear, fitting, held_out):
-        if self.network_share != "auto":
-            return float(self.network_share)
-        if held_out is None:
-            return 0.5
-        X_val, y_val, w_val = held_out
+    def _choose_share(self, linear, fitting, held_rows, y_val, w_val, network):
+        """The share of ``SHARE_GRID`` whose average of ``network`` (the network's held-out
+        probabilities) and a linear model fitted on ``fitting`` has the least held-out log loss;
+        ``held_rows()`` gives the held-out ids, once the linear model is fitted."""
+        X_fit, y_fit, w_fit = fitting
+        learnt = np.unique(y_fit if w_fit is None else y_fit[w_fit > 0])
+        if not np.array_equal(learnt, self.classes_):
+            return 0.5  # a class absent from the fitting rows: no comparable probabilities
         held_out_linear = self._fit_part(linear, fitting, None)
         if not np.array_equal(held_out_linear.classes_, self.classes_):
-            return 0.5  # a class absent from the fitting rows: no comparable probabilities
-        network = np.asarray(self.network_.predict_proba(X_val), dtype=np.float64)
-        other = np.asarray(held_out_linear.predict_proba(X_val), dtype=np.float64)
+            return 0.5
+        other = np.asarray(held_out_linear.predict_proba(held_rows()), dtype=np.float64)
         blends = [w * network + (1 - w) * other for w in SHARE_GRID]
         losses = [log_loss(y_val, p / p.sum(axis=1, keepdims=True), labels=self.classes_, sample_weight=w_val)
                   for p in blends]

@@ -26,12 +26,19 @@ from ._registry import register
 from ._validation import Interval, Options, ParameterCheckMixin, check_keywords, validate_parameters
 from .modules.ngram import BIGRAM_BUCKETS, HASH_PRIME
 
-__all__ = ["BIGRAM_BUCKETS", "CHUNK_ROWS", "NgramLogisticClassifier", "document_frequency", "ngram_counts",
-           "smoothed_idf", "solver_dtype"]
+__all__ = ["BIGRAM_BUCKETS", "CHUNK_ROWS", "MAX_FEATURES", "NgramLogisticClassifier", "document_frequency",
+           "most_frequent_columns", "ngram_counts", "smoothed_idf", "solver_dtype"]
 
 #: Rows whose counts and TF-IDF features are built at a time: the features of every row at once
-#: would take about 14 kB per review of 230 tokens beside the counts they are made from.
-CHUNK_ROWS = 8192
+#: would take about 14 kB per review of 230 tokens beside the counts they are made from. At 2,048
+#: rows of IMDB reviews one chunk's temporaries are about 0.1 of the whole corpus's features at
+#: 200,000 reviews (docs/performance.md, "Memory of the recommended models").
+CHUNK_ROWS = 2048
+
+#: Columns (unigram ids and bigram buckets) that :class:`NgramLogisticClassifier` keeps at most,
+#: those in the most training documents. lbfgs holds about 270 bytes per column (its history
+#: of 10 pairs and its bounds), so this caps its memory at about 70 MiB whatever the corpus.
+MAX_FEATURES = 2 ** 18
 
 
 def ngram_counts(X, n_tokens, buckets=BIGRAM_BUCKETS, chunk_size=4096):
@@ -87,18 +94,43 @@ def ngram_counts(X, n_tokens, buckets=BIGRAM_BUCKETS, chunk_size=4096):
     return counts
 
 
-def document_frequency(X, n_tokens, buckets=BIGRAM_BUCKETS):
+def document_frequency(X, n_tokens, buckets=BIGRAM_BUCKETS, sample_weight=None):
     """Documents in which each column of :func:`ngram_counts` occurs, counted ``CHUNK_ROWS`` rows at a time.
+
+    With ``sample_weight`` each document counts its weight (float64), so that a
+    row of weight 2 counts as the row twice and a row of weight 0 not at all.
 
     Examples
     --------
     >>> document_frequency(np.array([[2, 3], [2, 0]]), n_tokens=4, buckets=2)[:4].tolist()
     [0, 0, 2, 1]
+    >>> document_frequency(np.array([[2, 3], [2, 0]]), 4, 2, sample_weight=np.array([0.0, 2.0]))[:4].tolist()
+    [0.0, 0.0, 2.0, 0.0]
     """
-    df = np.zeros(n_tokens + buckets, dtype=np.int64)
+    df = np.zeros(n_tokens + buckets, dtype=np.int64 if sample_weight is None else np.float64)
     for start in range(0, X.shape[0], CHUNK_ROWS):
-        df += np.bincount(ngram_counts(X[start:start + CHUNK_ROWS], n_tokens, buckets).indices, minlength=len(df))
+        counts = ngram_counts(X[start:start + CHUNK_ROWS], n_tokens, buckets)
+        weights = None if sample_weight is None else np.repeat(sample_weight[start:start + CHUNK_ROWS],
+                                                                np.diff(counts.indptr))
+        df += np.bincount(counts.indices, weights=weights, minlength=len(df)).astype(df.dtype, copy=False)
     return df
+
+
+def most_frequent_columns(df, max_features):
+    """The columns of ``df`` seen in some document, at most ``max_features`` of them: those in the
+    most documents, ties going to the lower column. Sorted.
+
+    Examples
+    --------
+    >>> most_frequent_columns(np.array([0, 3, 1, 3, 2]), max_features=3).tolist()
+    [1, 3, 4]
+    >>> most_frequent_columns(np.array([0, 3, 1, 3, 2]), max_features=None).tolist()
+    [1, 2, 3, 4]
+    """
+    seen = np.flatnonzero(df)
+    if max_features is not None and len(seen) > max_features:
+        seen = np.sort(seen[np.argsort(-df[seen], kind="stable")[:max_features]])
+    return seen.astype(np.int64)
 
 
 @cache
@@ -155,6 +187,12 @@ class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin
         :class:`~sklearn.linear_model.LogisticRegression`.
     buckets : int, default=BIGRAM_BUCKETS
         Hash buckets of the bigrams (2**20).
+    max_features : int or None, default=MAX_FEATURES
+        The most columns (unigram ids and bigram buckets) the model learns:
+        those in the most training documents (2**18 by default, which bounds
+        the solver's memory; ``docs/performance.md``). A column left out
+        weighs nothing but counts in each row's norm, as a column never seen
+        does. None keeps every column seen.
     max_iter : int, default=1000
         Iterations of the solver.
 
@@ -170,9 +208,10 @@ class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin
     n_features_in_ : int
         Number of columns of ``X``.
     columns_ : ndarray of shape (n_columns,), int64
-        The n-gram columns seen in ``fit``, sorted; the model keeps weights
-        for those only (a column never seen gets weight 0 under L2 anyway),
-        so that a small corpus makes a small problem.
+        The n-gram columns seen in ``fit`` (the ``max_features`` in the most
+        documents), sorted; the model keeps weights for those only (a column
+        never seen gets weight 0 under L2 anyway), so that a small corpus
+        makes a small problem.
     idf_ : ndarray of shape (n_columns,), float32
         Inverse document frequencies of ``columns_``.
     unseen_idf_ : float
@@ -198,14 +237,17 @@ class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin
         "C": [Interval(Real, 0, None, closed="neither")],
         "class_weight": [Options({"balanced"}), "dict", None],
         "buckets": [Interval(Integral, 1, None, closed="left")],
+        "max_features": [Interval(Integral, 1, None, closed="left"), None],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
     }
 
     @check_keywords
-    def __init__(self, *, C=30.0, class_weight=None, buckets=BIGRAM_BUCKETS, max_iter=1000):
+    def __init__(self, *, C=30.0, class_weight=None, buckets=BIGRAM_BUCKETS, max_features=MAX_FEATURES,
+                 max_iter=1000):
         self.C = C
         self.class_weight = class_weight
         self.buckets = buckets
+        self.max_features = max_features
         self.max_iter = max_iter
 
     def fit(self, X, y, sample_weight=None):
@@ -221,7 +263,9 @@ class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin
         y : array-like of shape (n_samples,)
             Labels of any type.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row.
+            Weight of each row, in the logistic regression's loss and in the
+            document frequencies: a row of weight 2 counts as the row twice,
+            a row of weight 0 as no row at all.
 
         Returns
         -------
@@ -241,10 +285,12 @@ class NgramLogisticClassifier(IdSpaceMixin, ClassifierMixin, ParameterCheckMixin
         ids, space = self._validate_ids(X, reset=True)
         self.classes_ = classes
         self._fit_id_space(ids, space)
-        df = document_frequency(ids, self.n_tokens_, self.buckets)
-        self.columns_ = np.flatnonzero(df).astype(np.int64)
-        self.idf_ = smoothed_idf(df[self.columns_], n_rows).astype(np.float32)
-        self.unseen_idf_ = float(smoothed_idf(0, n_rows))
+        # Weighted documents: a row of weight 2 counts as the row twice, a row of weight 0 not at all.
+        df = document_frequency(ids, self.n_tokens_, self.buckets, sample_weight=sample_weight)
+        n_documents = n_rows if sample_weight is None else float(sample_weight.sum())
+        self.columns_ = most_frequent_columns(df, self.max_features)
+        self.idf_ = smoothed_idf(df[self.columns_], n_documents).astype(np.float32)
+        self.unseen_idf_ = float(smoothed_idf(0, n_documents))
         model = LogisticRegression(C=self.C, class_weight=self._encoded_class_weight(), max_iter=self.max_iter)
         model.fit(self._features(ids), encoded, sample_weight=sample_weight)
         self.coef_ = model.coef_.astype(np.float32)

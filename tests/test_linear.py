@@ -62,6 +62,58 @@ def test_the_model_is_tfidf_plus_scikit_learns_logistic_regression(n_classes, mo
     np.testing.assert_allclose(chunked.predict_proba(X), model.predict_proba(X), atol=1e-6)
 
 
+def test_max_features_keeps_the_columns_in_the_most_documents():
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 30, size=(120, 15))
+    y = rng.randint(0, 2, size=120)
+    counts = ngram_counts(X, 30, 997)
+    df = counts.getnnz(axis=0)
+    every = NgramLogisticClassifier(C=3.0, buckets=997, max_features=None).fit(X, y)
+    np.testing.assert_array_equal(every.columns_, np.flatnonzero(df))
+    k = len(every.columns_) // 3
+    model = NgramLogisticClassifier(C=3.0, buckets=997, max_features=k).fit(X, y)
+    assert len(model.columns_) == k and model.coef_.shape == (1, k)
+    # The k columns in the most documents, ties going to the lower column.
+    order = sorted(np.flatnonzero(df), key=lambda column: (-df[column], column))
+    np.testing.assert_array_equal(model.columns_, sorted(order[:k]))
+    assert df[model.columns_].min() >= df[np.setdiff1d(np.flatnonzero(df), model.columns_)].max()
+    # A column left out weighs nothing but counts in the row's norm at the idf of a column never seen.
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+    idf = tfidf.idf_.copy()
+    idf[np.setdiff1d(np.arange(len(idf)), model.columns_)] = np.log(121.0) + 1.0
+    tfidf.idf_ = idf
+    features = tfidf.transform(counts)[:, model.columns_]
+    reference = LogisticRegression(C=3.0, max_iter=1000).fit(features, y)
+    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(features), atol=1e-5)
+    assert np.abs(model.predict_proba(X) - every.predict_proba(X)).max() > 1e-3
+    # A cap above the columns seen changes nothing.
+    wide = NgramLogisticClassifier(C=3.0, buckets=997, max_features=len(every.columns_)).fit(X, y)
+    np.testing.assert_array_equal(wide.coef_, every.coef_)
+    with pytest.raises(ValueError, match="max_features"):
+        NgramLogisticClassifier(max_features=0).fit(X, y)
+
+
+def test_a_row_of_weight_0_is_no_row_and_weight_2_is_the_row_twice():
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 30, size=(90, 15))
+    y = rng.randint(0, 3, size=90)
+    weights = rng.randint(0, 3, size=90).astype(float)  # 0, 1 or 2
+    weighted = NgramLogisticClassifier(C=3.0, buckets=997).fit(X, y, sample_weight=weights)
+    rows = np.repeat(np.arange(90), weights.astype(int))
+    repeated = NgramLogisticClassifier(C=3.0, buckets=997).fit(X[rows], y[rows])
+    # The document frequencies count the weights: the same columns, idf and model as the rows repeated.
+    np.testing.assert_array_equal(weighted.columns_, repeated.columns_)
+    np.testing.assert_allclose(weighted.idf_, repeated.idf_, rtol=1e-6)
+    assert weighted.unseen_idf_ == pytest.approx(repeated.unseen_idf_)
+    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), atol=1e-4)
+    # Rows of weight 0 add no column: n-grams only they hold are left out.
+    only_dropped = np.setdiff1d(np.flatnonzero(ngram_counts(X, 30, 997).getnnz(axis=0)),
+                                np.flatnonzero(ngram_counts(X[weights > 0], 30, 997).getnnz(axis=0)))
+    assert len(only_dropped) and not np.isin(only_dropped, weighted.columns_).any()
+    unweighted = NgramLogisticClassifier(C=3.0, buckets=997).fit(X, y)
+    assert len(unweighted.columns_) > len(weighted.columns_)
+
+
 def _negation_data(n=400, seed=0):
     """The label is whether the bigram (7, 8) ("not good") occurs: a pair, not a word, decides."""
     rng = np.random.RandomState(seed)
