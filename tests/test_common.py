@@ -83,8 +83,9 @@ EXPECTED_FAILURES = {
     "NgramLogisticClassifier": {
         **_OLD_SKLEARN,
         "check_sample_weight_equivalence_on_dense_data": (
-            "the inverse document frequencies count rows: a row repeated twice counts as two "
-            "documents where a row of weight 2 counts as one, so the features, and the fits, differ."
+            "feeds real-valued features (such as 0.3745) that are not token ids, refused with a "
+            "ValueError that names the value. The equivalence on ids (a row of weight 0 is no row, "
+            "a row of weight 2 the row twice, document frequencies included) is tested in test_linear.py."
         ),
         "check_class_weight_classifiers": _NETWORK_FAILURES["check_class_weight_classifiers"].replace(
             "test_sample_weight.py", "test_linear.py"),
