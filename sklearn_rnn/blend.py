@@ -225,13 +225,9 @@ class BlendedTextClassifier(IdSpaceMixin, MetaEstimatorMixin, ClassifierMixin, P
         """The share of ``SHARE_GRID`` whose average of ``network`` (the network's held-out
         probabilities) and a linear model fitted on ``fitting`` has the least held-out log loss;
         ``held_rows()`` gives the held-out ids, once the linear model is fitted."""
-        X_fit, y_fit, w_fit = fitting
-        learnt = np.unique(y_fit if w_fit is None else y_fit[w_fit > 0])
-        if not np.array_equal(learnt, self.classes_):
-            return 0.5  # a class absent from the fitting rows: no comparable probabilities
         held_out_linear = self._fit_part(linear, fitting, None)
         if not np.array_equal(held_out_linear.classes_, self.classes_):
-            return 0.5
+            return 0.5  # a class absent from the fitting rows: no comparable probabilities
         other = np.asarray(held_out_linear.predict_proba(held_rows()), dtype=np.float64)
         blends = [w * network + (1 - w) * other for w in SHARE_GRID]
         losses = [log_loss(y_val, p / p.sum(axis=1, keepdims=True), labels=self.classes_, sample_weight=w_val)

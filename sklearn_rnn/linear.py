@@ -112,7 +112,7 @@ def document_frequency(X, n_tokens, buckets=BIGRAM_BUCKETS, sample_weight=None):
         counts = ngram_counts(X[start:start + CHUNK_ROWS], n_tokens, buckets)
         weights = None if sample_weight is None else np.repeat(sample_weight[start:start + CHUNK_ROWS],
                                                                 np.diff(counts.indptr))
-        df += np.bincount(counts.indices, weights=weights, minlength=len(df)).astype(df.dtype, copy=False)
+        df += np.bincount(counts.indices, weights=weights, minlength=len(df))
     return df
 
 
