@@ -4,6 +4,8 @@
   training reviews, scored on the 25,000 test reviews by R2 and mean absolute error. Contenders:
   ``RecurrentTextRegressor()`` (``--params`` JSON parameters, ``--vec`` its
   ``SequenceVectorizer``'s) and TF-IDF (1-2 grams, sublinear, min_df 2) + ``Ridge(alpha=1)``.
+  ``--text first-sentence`` keeps each review's first sentence only (train and test), a short-text
+  rating task; ``--n-train`` a random subset of the training reviews.
 - ``tags``: three labels per review, any of which may hold: *positive* (7 stars or more), *strong*
   (1-2 or 9-10 stars) and *ten* (10 stars). Scored by micro-F1 (and macro-F1, subset accuracy).
   Contenders: ``RecurrentTextClassifier()`` fitted once on the indicator matrix (one sigmoid output
@@ -37,8 +39,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn_rnn import RecurrentTextClassifier, RecurrentTextRegressor, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
 
-task, contender, seed, params, threads, n_train, vectorizer = json.loads(sys.argv[1])
+task, contender, seed, params, threads, n_train, vectorizer, text = json.loads(sys.argv[1])
 train, test = fetch_imdb(subset="train", target="rating"), fetch_imdb(subset="test", target="rating")
+if text == "first-sentence":  # short text: each review's first sentence, as benchmarks/tasks.py's imdb-first
+    sys.path.insert(0, sys.argv[2])
+    from tasks import _first_sentence
+
+    train.data, test.data = [_first_sentence(d) for d in train.data], [_first_sentence(d) for d in test.data]
 if n_train:  # the same random subset of the training reviews for every contender and seed
     keep = np.sort(np.random.default_rng(0).permutation(len(train.data))[:n_train])
     train.data, train.target = [train.data[i] for i in keep], train.target[keep]
@@ -112,6 +119,8 @@ def main():
                         help="the network's SequenceVectorizer parameters as JSON (default: its defaults)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--n-train", type=int, default=None, help="train on this many random training reviews")
+    parser.add_argument("--text", choices=["review", "first-sentence"], default="review",
+                        help="the whole review (default), or its first sentence only (short text)")
     parser.add_argument("--name", default="defaults")
     parser.add_argument("--json", help="append the rows to this JSON-lines file")
     args = parser.parse_args()
@@ -121,13 +130,14 @@ def main():
             for seed in (args.seeds if contender == "network" else [0]):
                 done = subprocess.run([sys.executable, "-c", CHILD,
                                        json.dumps([task, contender, seed, params, args.threads, args.n_train,
-                                                   vectorizer])],
+                                                   vectorizer, args.text]), HERE],
                                       capture_output=True, text=True)
                 if done.returncode:
                     sys.exit(done.stderr[-3000:])
                 out = json.loads(done.stdout.strip().splitlines()[-1])
                 row = {"name": args.name, "task": task, "contender": contender, "seed": seed, "params": params,
-                       **({"vec": vectorizer} if vectorizer else {}), "cpu": cpu_kind(),
+                       **({"vec": vectorizer} if vectorizer else {}),
+                       **({"text": args.text} if args.text != "review" else {}), "cpu": cpu_kind(),
                        "when": time.strftime("%Y-%m-%d %H:%M"), **out}
                 print(json.dumps(row), flush=True)
                 if args.json:

@@ -19,8 +19,8 @@ from .modules.ngram import BIGRAM_BUCKETS
 from .modules.pooling import POOLINGS
 from .modules.recurrent import CELLS, NGRAM_PARTS, RecurrentNet
 
-__all__ = ["AUTO_NGRAM_BUCKETS", "AUTO_NGRAM_BUCKETS_PER_ROW", "ConvArchitecture", "FeedForwardArchitecture",
-           "RecurrentArchitecture", "tfidf_idf"]
+__all__ = ["AUTO_NGRAM_BUCKETS", "AUTO_NGRAM_BUCKETS_PER_ROW", "NGRAM_LR", "NGRAM_LR_SCALED_TARGETS", "ConvArchitecture",
+           "FeedForwardArchitecture", "RecurrentArchitecture", "tfidf_idf"]
 
 #: ``ngram_buckets='auto'`` with ``ngrams='embedding'`` takes ``AUTO_NGRAM_BUCKETS_PER_ROW`` buckets
 #: per training row, at most ``AUTO_NGRAM_BUCKETS``: a small corpus gets a small table it cannot
@@ -28,6 +28,12 @@ __all__ = ["AUTO_NGRAM_BUCKETS", "AUTO_NGRAM_BUCKETS_PER_ROW", "ConvArchitecture
 #: :class:`~sklearn_rnn.NgramLogisticClassifier`.
 AUTO_NGRAM_BUCKETS = 200_000
 AUTO_NGRAM_BUCKETS_PER_ROW = 40
+#: The n-gram part's rate for a cross-entropy: the classifiers' ``ngram_lr``, and the regressor's
+#: ``ngram_lr='auto'`` with ``loss_='log_loss'``.
+NGRAM_LR = 0.03
+#: The regressor's ``ngram_lr='auto'`` with a loss on scaled targets: at ``NGRAM_LR`` the part fits
+#: the training targets within the first epoch (docs/user_guide.md, "Ratings and tags").
+NGRAM_LR_SCALED_TARGETS = 0.003
 
 
 def tfidf_idf(ids, n_tokens, n_buckets):
@@ -53,7 +59,7 @@ class RecurrentArchitecture:
         "pooling": [Options(set(POOLINGS))],
         "ngrams": [Options(set(NGRAM_PARTS) - {None}), None],
         "ngram_buckets": [Interval(Integral, 0, None, closed="left"), Options({"auto"})],
-        "ngram_lr": [Interval(Real, 0, None, closed="neither")],
+        "ngram_lr": [Interval(Real, 0, None, closed="neither"), Options({"auto"})],
     }
 
     def _fit_architecture(self, n_rows):
@@ -70,7 +76,7 @@ class RecurrentArchitecture:
         return {"ngram_idf": tfidf_idf(ids, self.n_tokens_, self.ngram_buckets_)}
 
     def _sparse_lr(self):
-        return self.ngram_lr
+        return self._task_ngram_lr() if self.ngram_lr == "auto" else self.ngram_lr
 
     def _architecture_state(self):
         return {"ngram_buckets_": int(self.ngram_buckets_)}

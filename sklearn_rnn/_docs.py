@@ -20,6 +20,8 @@ _CONSTANTS = {
     "AUTO_MAX_EPOCHS_CAP": _base.AUTO_MAX_EPOCHS_CAP,
     "AUTO_NGRAM_BUCKETS": _architectures.AUTO_NGRAM_BUCKETS,
     "AUTO_NGRAM_BUCKETS_PER_ROW": _architectures.AUTO_NGRAM_BUCKETS_PER_ROW,
+    "NGRAM_LR": _architectures.NGRAM_LR,
+    "NGRAM_LR_SCALED_TARGETS": _architectures.NGRAM_LR_SCALED_TARGETS,
     "BIGRAM_BUCKETS": ngram.BIGRAM_BUCKETS,
     "WORD_VECTORS_STD": _base.WORD_VECTORS_STD,
 }
@@ -41,11 +43,14 @@ TRAINING_PARAMS = """\
         ``'auto'``: {const:BIGRAM_BUCKETS} for ``'tfidf'``;
         {const:AUTO_NGRAM_BUCKETS_PER_ROW} per training row, at most
         {const:AUTO_NGRAM_BUCKETS}, for ``'embedding'``.
-    ngram_lr : float, default={default:ngram_lr}
+    ngram_lr : float or 'auto', default={default:ngram_lr}
         Learning rate of the ``'tfidf'`` part's weights, which
         ``torch.optim.SparseAdam`` updates apart from the rest (a step touches
         the rows of the batch's n-grams only, so short texts train as fast
         per token as long ones); the other parameters follow ``optimizer``.
+        ``'auto'``: {const:NGRAM_LR} for a cross-entropy (a classifier, or a
+        regressor's ``loss_='log_loss'``), {const:NGRAM_LR_SCALED_TARGETS} for a
+        regressor's loss on scaled targets.
     embedding_weights : array-like of shape (n_tokens, embedding_dim), default=None
         Starting vectors of the embedding (e.g. GloVe rows in the vectorizer's
         id order). The number of tokens is then taken from it; row 0 is

@@ -18,7 +18,7 @@ from sklearn.preprocessing import LabelEncoder, MultiLabelBinarizer
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
 
-from ._architectures import ConvArchitecture, FeedForwardArchitecture, RecurrentArchitecture
+from ._architectures import NGRAM_LR, ConvArchitecture, FeedForwardArchitecture, RecurrentArchitecture
 from ._base import BaseTextNetwork
 from ._docs import document
 from ._inputs import check_labels, check_weighted_classes
@@ -207,6 +207,9 @@ class BaseTextClassifier(ClassifierMixin, BaseTextNetwork):
     def _criterion(self):
         return (torch.nn.BCEWithLogitsLoss if self.multilabel_ else torch.nn.CrossEntropyLoss), {}
 
+    def _task_ngram_lr(self):
+        return NGRAM_LR
+
     def _metric(self):
         return _SubsetCorrect(self.threshold) if self.multilabel_ else _ArgmaxCorrect()
 
@@ -368,7 +371,7 @@ class RecurrentTextClassifier(RecurrentArchitecture, BaseTextClassifier):
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
-                 class_weight=None, threshold=0.5, ngrams="tfidf", ngram_buckets="auto", ngram_lr=0.03,
+                 class_weight=None, threshold=0.5, ngrams="tfidf", ngram_buckets="auto", ngram_lr=NGRAM_LR,
                  embedding_weights=None, freeze_embedding=False, word_vectors=None, freeze_word_vectors=False,
                  spatial_dropout=0.2, dropout=0.3, dense_layers=(), activation="relu", optimizer="adam",
                  optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5,

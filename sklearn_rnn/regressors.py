@@ -5,30 +5,51 @@ architecture of :mod:`sklearn_rnn._architectures`: the same network with a
 linear output, one value per target. Targets are scaled to zero mean and unit
 variance for training and scaled back at ``predict``, so the learning rate and
 the loss do not depend on the targets' units. ``predict`` keeps each target within
-the range the training targets spanned (``clip_predictions``).
+the range the training targets spanned (``clip_predictions``). With
+``loss='log_loss'`` a single target that takes few values (star ratings) is
+learnt as a distribution over those values, and ``predict`` gives its mean.
 """
 
 import numpy as np
 import torch
 from sklearn.base import RegressorMixin
 
-from ._architectures import ConvArchitecture, FeedForwardArchitecture, RecurrentArchitecture
+from ._architectures import (NGRAM_LR, NGRAM_LR_SCALED_TARGETS, ConvArchitecture, FeedForwardArchitecture,
+                             RecurrentArchitecture)
 from ._base import BaseTextNetwork
 from ._docs import document
 from ._registry import register
 from ._validation import Options, check_keywords
 
-__all__ = ["LOSSES", "BaseTextRegressor", "ConvTextRegressor", "FeedForwardTextRegressor", "RecurrentTextRegressor"]
+__all__ = ["LOSSES", "MAX_TARGET_VALUES", "BaseTextRegressor", "ConvTextRegressor", "FeedForwardTextRegressor", "RecurrentTextRegressor"]
 
-#: The ``loss`` names and their torch criteria (each computed on the scaled targets).
-LOSSES = {"squared_error": torch.nn.MSELoss, "absolute_error": torch.nn.L1Loss, "huber": torch.nn.HuberLoss}
+#: The ``loss`` names and their torch criteria: the first three on the scaled targets, ``'log_loss'``
+#: on the index of each row's value among ``target_values_``.
+LOSSES = {"squared_error": torch.nn.MSELoss, "absolute_error": torch.nn.L1Loss, "huber": torch.nn.HuberLoss,
+          "log_loss": torch.nn.CrossEntropyLoss}
+#: ``loss='log_loss'`` takes a target of at most this many distinct values, and ``loss='auto'`` chooses
+#: it for a single target within it (``'squared_error'`` otherwise).
+MAX_TARGET_VALUES = 20
 
 _TASK_PARAMS = """\
-    loss : {'squared_error', 'absolute_error', 'huber'}, default={default:loss}
-        The training loss, on the targets scaled to zero mean and unit
-        variance: squared error (as ``Ridge``), absolute error (robust to
-        outliers; predicts medians), or Huber's (squared within one standard
-        deviation of the target, absolute beyond).
+    loss : {'auto', 'squared_error', 'absolute_error', 'huber', 'log_loss'}, default={default:loss}
+        The training loss. The first three are on the targets scaled to zero
+        mean and unit variance: squared error (as ``Ridge``), absolute error
+        (robust to outliers; predicts medians), or Huber's (squared within
+        one standard deviation of the target, absolute beyond).
+        ``'log_loss'`` takes one target of at most ``MAX_TARGET_VALUES``
+        ({const:MAX_TARGET_VALUES}) distinct values (``target_values_``, star
+        ratings for example): the network outputs a probability per value,
+        trained by cross-entropy as a classifier's, and ``predict`` gives the
+        mean of those probabilities' distribution, which is what minimises
+        the expected squared error. It predicts only within the values seen
+        in the first fit: ``warm_start`` and ``partial_fit`` refuse a new one.
+        ``'auto'`` is ``'log_loss'`` for one target within that many values
+        and ``'squared_error'`` otherwise, and in ``partial_fit`` always
+        ``'squared_error'`` (the values to come are not known);
+        ``loss_`` says which was used. On IMDB's 1-10 star ratings
+        ``'log_loss'`` gave R² 0.70 against 0.67 for ``'squared_error'``
+        (the user guide's "Ratings and tags").
     clip_predictions : bool, default={default:clip_predictions}
         Keep each predicted target within the range of the training targets
         (``target_min_`` to ``target_max_``), as trees' predictions are. For a
@@ -38,6 +59,11 @@ _TASK_PARAMS = """\
         and tags"). False predicts the network's output as it is."""
 
 _TASK_ATTRIBUTES = """\
+    loss_ : str
+        The loss the fit used (``loss`` with ``'auto'`` resolved).
+    target_values_ : ndarray of shape (n_values,) or None
+        With ``loss_='log_loss'``: the target's distinct values, sorted, one
+        output of the network each; otherwise None.
     n_outputs_ : int
         Number of targets (1 for a 1-D ``y``).
     target_mean_ : ndarray of shape (n_outputs,)
@@ -54,13 +80,14 @@ _TASK_ATTRIBUTES = """\
 
 def _regressor_doc(cls):
     cls.__doc__ = cls.__doc__.replace("{task_params}", _TASK_PARAMS).replace("{task_attributes}", _TASK_ATTRIBUTES)
+    cls.__doc__ = cls.__doc__.replace("{const:MAX_TARGET_VALUES}", str(MAX_TARGET_VALUES))
     return document(cls)
 
 
 class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
     """The regression task of the network estimators: scaled targets, a linear output, R² as the score."""
 
-    _task_constraints = {"loss": [Options(set(LOSSES))], "clip_predictions": ["boolean"]}
+    _task_constraints = {"loss": [Options(set(LOSSES) | {"auto"})], "clip_predictions": ["boolean"]}
 
     def _targets(self, y, n_rows):
         if y is None:
@@ -78,7 +105,7 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
             raise ValueError(f"y holds NaN or infinite targets (first at row {row}).")
         return values
 
-    def _fit_targets(self, y, n_rows, sample_weight, also=None):
+    def _fit_targets(self, y, n_rows, sample_weight, also=None, auto=None):
         values = self._targets(y, n_rows)
         self._one_target = values.ndim == 1
         matrix = values.reshape(len(values), -1)
@@ -87,7 +114,35 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         scale = matrix.std(axis=0)
         self.target_scale_ = np.where(scale > 0, scale, 1.0)
         self.target_min_, self.target_max_ = matrix.min(axis=0), matrix.max(axis=0)
-        return self._scaled(matrix)
+        distinct = np.unique(matrix) if matrix.shape[1] == 1 else None
+        few = distinct is not None and len(distinct) <= MAX_TARGET_VALUES
+        if self.loss == "auto":
+            self.loss_ = auto or ("log_loss" if few else "squared_error")
+        else:
+            self.loss_ = self.loss
+        self.target_values_ = None
+        if self.loss_ != "log_loss":
+            return self._scaled(matrix)
+        if not few:
+            raise ValueError(
+                f"loss='log_loss' takes one target of at most MAX_TARGET_VALUES={MAX_TARGET_VALUES} distinct "
+                f"values; y has " + (f"{self.n_outputs_} targets" if distinct is None else
+                                     f"{len(distinct)} distinct values") + ". Use loss='squared_error', "
+                "'absolute_error' or 'huber'.")
+        self.target_values_ = distinct
+        return self._value_index(matrix, "")
+
+    def _value_index(self, matrix, why):
+        """Each row's index in ``target_values_`` (``loss_='log_loss'``); a value not there is refused."""
+        index = np.searchsorted(self.target_values_, matrix[:, 0])
+        index = np.minimum(index, len(self.target_values_) - 1)
+        unseen = self.target_values_[index] != matrix[:, 0]
+        if unseen.any():
+            where = why.split("(")[-1].rstrip(")") if "(" in why else why
+            raise ValueError(f"y holds the value {float(matrix[np.flatnonzero(unseen)[0], 0]):g}, which the first "
+                             f"fit's targets did not (target_values_={self.target_values_.tolist()}; {where}): "
+                             "with loss_='log_loss' the network predicts only those values.")
+        return index.astype(np.int64)
 
     def _widen_range(self, y, n_rows):
         """Widen ``target_min_`` and ``target_max_`` to ``y`` (checked by ``_encode_targets`` first)."""
@@ -103,6 +158,8 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         if matrix.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {matrix.shape[1]} targets, but {type(self).__name__} was fitted on "
                              f"{self.n_outputs_} ({why.split('(')[-1].rstrip(')') if '(' in why else why}).")
+        if self.loss_ == "log_loss":
+            return self._value_index(matrix, why)
         return self._scaled(matrix)
 
     def _stream_targets(self, y, n_rows, classes, first):
@@ -110,7 +167,7 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         if classes is not None:
             raise ValueError(f"{type(self).__name__}.partial_fit takes no classes; it is a regressor.")
         if first:
-            return self._fit_targets(y, n_rows, None)
+            return self._fit_targets(y, n_rows, None, auto="squared_error")
         encoded = self._encode_targets(y, n_rows, "in the first call to partial_fit")
         self._widen_range(y, n_rows)
         return encoded
@@ -121,16 +178,20 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         return encoded
 
     def _n_outputs(self):
-        return self.n_outputs_
+        return self.n_outputs_ if self.target_values_ is None else len(self.target_values_)
 
     def _criterion(self):
-        return LOSSES[self.loss], {}
+        return LOSSES[self.loss_], {}
+
+    def _task_ngram_lr(self):
+        return NGRAM_LR if self.loss_ == "log_loss" else NGRAM_LR_SCALED_TARGETS
 
     def _metric(self):
         return None
 
     def _stratify_by(self, y_enc):
-        return None
+        # the held-out rows keep each value's share, as a classifier's keep each class's
+        return None if self.target_values_ is None else y_enc
 
     def _class_weights(self, y_enc):
         return None
@@ -139,7 +200,8 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         return {"target_mean_": [float(v) for v in self.target_mean_],
                 "target_scale_": [float(v) for v in self.target_scale_], "one_target": bool(self._one_target),
                 "target_min_": [float(v) for v in self.target_min_],
-                "target_max_": [float(v) for v in self.target_max_]}
+                "target_max_": [float(v) for v in self.target_max_], "loss_": self.loss_,
+                "target_values_": None if self.target_values_ is None else [float(v) for v in self.target_values_]}
 
     def _restore_target_state(self, state, reader):
         self.target_mean_ = np.asarray(state["target_mean_"], dtype=np.float64)
@@ -149,6 +211,10 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         # files written before clip_predictions hold no range; they predict as they did
         self.target_min_ = np.asarray(state.get("target_min_", [-np.inf] * self.n_outputs_), dtype=np.float64)
         self.target_max_ = np.asarray(state.get("target_max_", [np.inf] * self.n_outputs_), dtype=np.float64)
+        # files written before loss='log_loss' were fitted with the loss they name
+        self.loss_ = state.get("loss_", self.loss)
+        values = state.get("target_values_")
+        self.target_values_ = None if values is None else np.asarray(values, dtype=np.float64)
 
     def predict(self, X):
         """Predicted targets, in the units of ``y``; computed in batches of similar length.
@@ -164,7 +230,12 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
             1-D when ``y`` was; within ``target_min_`` to ``target_max_`` with
             ``clip_predictions=True``.
         """
-        outputs = self._outputs(X).astype(np.float64) * self.target_scale_ + self.target_mean_
+        outputs = self._outputs(X).astype(np.float64)
+        if self.target_values_ is not None:  # the mean of the predicted distribution over the values
+            outputs = np.exp(outputs - outputs.max(axis=1, keepdims=True))
+            outputs = (outputs @ self.target_values_ / outputs.sum(axis=1))[:, None]
+        else:
+            outputs = outputs * self.target_scale_ + self.target_mean_
         if self.clip_predictions:
             outputs = np.clip(outputs, self.target_min_, self.target_max_)
         return outputs[:, 0] if self._one_target else outputs
@@ -189,11 +260,17 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
     (``target_mean_``, ``target_scale_``) and ``predict`` answers in its units.
     ``score`` is R², as for every scikit-learn regressor.
 
-    The n-gram part learns at a tenth of the classifier's rate
-    (``ngram_lr={default:ngram_lr}``): at the classifier's 0.03 it fits the
-    training ratings within the first epoch and early stopping keeps that
-    epoch (on IMDB's ratings R² 0.617 against 0.668 at 0.003, seed 0; the
-    runs are in the user guide's "Ratings and tags").
+    With ``loss='auto'`` (the default) a single target of few values (star
+    ratings) is learnt as a distribution over its values, by cross-entropy as
+    a classifier learns, and predicted as that distribution's mean
+    (``loss_='log_loss'``); any other target by squared error on the scaled
+    values. The n-gram part (``ngram_lr='auto'``) then learns at the
+    classifier's rate, {const:NGRAM_LR}, or at a tenth of it,
+    {const:NGRAM_LR_SCALED_TARGETS}: at {const:NGRAM_LR} a squared error fits
+    the training ratings within the first epoch and early stopping keeps that
+    epoch (on IMDB's ratings R² 0.617 against 0.668, seed 0), while the
+    cross-entropy at {const:NGRAM_LR_SCALED_TARGETS} scored 0.665 against 0.706.
+    The runs are in the user guide's "Ratings and tags".
 
     Parameters
     ----------
@@ -243,7 +320,7 @@ class RecurrentTextRegressor(RecurrentArchitecture, BaseTextRegressor):
 
     @check_keywords
     def __init__(self, *, cell="lstm", bidirectional=True, hidden_size=64, pooling="max", embedding_dim=64,
-                 loss="squared_error", clip_predictions=True, ngrams="tfidf", ngram_buckets="auto", ngram_lr=0.003,
+                 loss="auto", clip_predictions=True, ngrams="tfidf", ngram_buckets="auto", ngram_lr="auto",
                  embedding_weights=None, freeze_embedding=False, word_vectors=None, freeze_word_vectors=False,
                  spatial_dropout=0.2, dropout=0.3, dense_layers=(), activation="relu", optimizer="adam",
                  optimizer_params=None, lr=1e-3, lr_schedule="constant", regularizer=None, alpha=1e-3, l1_ratio=0.5,
