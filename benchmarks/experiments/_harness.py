@@ -27,6 +27,20 @@ def run(**tags):
                       "test_acc": float(model.score(test.data, test.target))}))
 
 
+def peak_rss_mib():
+    """This process's peak resident memory so far, in MiB (Linux's ``VmHWM``)."""
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+
+
+def emit(out, path=None):
+    """Print ``out`` as one JSON line, and append it to the JSON-lines file ``path`` when given."""
+    print(json.dumps(out))
+    if path:
+        with open(path, "a") as f:
+            f.write(json.dumps(out) + "\n")
+
+
 def semi_supervised_ids():
     """IMDB's 75,000 training reviews (25,000 labelled, 50,000 labelled -1) and its 25,000 test reviews.
 

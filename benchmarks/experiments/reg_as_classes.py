@@ -13,12 +13,13 @@ import argparse
 import json
 import time
 
-import numpy as np
 from sklearn.metrics import mean_absolute_error, r2_score
 from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RecurrentTextClassifier, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
+
+from _harness import emit, peak_rss_mib
 
 
 def main():
@@ -37,8 +38,7 @@ def main():
     proba, y = model.predict_proba(test.data), test.target.astype(float)
     values = model[-1].classes_.astype(float)
     expected, most_probable = proba @ values, values[proba.argmax(axis=1)]
-    with open("/proc/self/status") as f:
-        peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+    peak = peak_rss_mib()
     out = {"experiment": "reg_as_classes", "seed": args.seed, "params": params,
            "when": time.strftime("%Y-%m-%d %H:%M"), "fit_s": round(fit_s, 1), "classes": values.tolist(),
            "r2_expected": round(float(r2_score(y, expected)), 4),
@@ -46,10 +46,7 @@ def main():
            "r2_most_probable": round(float(r2_score(y, most_probable)), 4),
            "mae_most_probable": round(float(mean_absolute_error(y, most_probable)), 4),
            "epochs": len(model[-1].history_), "peak_rss_mib": round(peak)}
-    print(json.dumps(out))
-    if args.json:
-        with open(args.json, "a") as f:
-            f.write(json.dumps(out) + "\n")
+    emit(out, args.json)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RecurrentTextRegressor, SequenceVectorizer
 from sklearn_rnn.datasets import fetch_imdb
+
+from _harness import emit, peak_rss_mib
 from sklearn_rnn.modules import recurrent
 from sklearn_rnn.modules.head import DenseHead
 from sklearn_rnn.modules.pooling import SequencePooling, length_mask
@@ -56,8 +58,7 @@ def main():
     model.fit(train.data, train.target.astype(float))
     fit_s = time.perf_counter() - start
     pred, y = model.predict(test.data), test.target.astype(float)
-    with open("/proc/self/status") as f:
-        peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+    peak = peak_rss_mib()
     out = {"experiment": "reg_pooling", "mode": args.mode, "seed": args.seed, "params": params,
            "when": time.strftime("%Y-%m-%d %H:%M"), "fit_s": round(fit_s, 1),
            "r2": round(float(r2_score(y, pred)), 4), "mae": round(float(mean_absolute_error(y, pred)), 4),
@@ -65,10 +66,7 @@ def main():
            "valid_loss": [round(float(v), 5) for v in model[-1].history_["valid_loss"]],
            "peak_rss_mib": round(peak), "head_inputs": model[-1].net_.module_.head[-1].in_features,
            "prediction_range": [round(float(np.min(pred)), 2), round(float(np.max(pred)), 2)]}
-    print(json.dumps(out))
-    if args.json:
-        with open(args.json, "a") as f:
-            f.write(json.dumps(out) + "\n")
+    emit(out, args.json)
 
 
 if __name__ == "__main__":
