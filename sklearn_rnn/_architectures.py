@@ -19,8 +19,8 @@ from .modules.ngram import BIGRAM_BUCKETS
 from .modules.pooling import POOLINGS
 from .modules.recurrent import CELLS, NGRAM_PARTS, RecurrentNet
 
-__all__ = ["AUTO_NGRAM_BUCKETS", "AUTO_NGRAM_BUCKETS_PER_ROW", "NGRAM_LR", "NGRAM_LR_SCALED_TARGETS", "ConvArchitecture",
-           "FeedForwardArchitecture", "RecurrentArchitecture", "tfidf_idf"]
+__all__ = ["AUTO_NGRAM_BUCKETS", "AUTO_NGRAM_BUCKETS_PER_ROW", "NGRAM_LR", "NGRAM_LR_SCALED_TARGETS",
+           "ConvArchitecture", "FeedForwardArchitecture", "RecurrentArchitecture", "tfidf_idf"]
 
 #: ``ngram_buckets='auto'`` with ``ngrams='embedding'`` takes ``AUTO_NGRAM_BUCKETS_PER_ROW`` buckets
 #: per training row, at most ``AUTO_NGRAM_BUCKETS``: a small corpus gets a small table it cannot

@@ -12,6 +12,7 @@ learnt as a distribution over those values, and ``predict`` gives its mean.
 
 import numpy as np
 import torch
+from scipy.special import softmax
 from sklearn.base import RegressorMixin
 
 from ._architectures import (NGRAM_LR, NGRAM_LR_SCALED_TARGETS, ConvArchitecture, FeedForwardArchitecture,
@@ -21,7 +22,8 @@ from ._docs import document
 from ._registry import register
 from ._validation import Options, check_keywords
 
-__all__ = ["LOSSES", "MAX_TARGET_VALUES", "BaseTextRegressor", "ConvTextRegressor", "FeedForwardTextRegressor", "RecurrentTextRegressor"]
+__all__ = ["LOSSES", "MAX_TARGET_VALUES", "BaseTextRegressor", "ConvTextRegressor", "FeedForwardTextRegressor",
+           "RecurrentTextRegressor"]
 
 #: The ``loss`` names and their torch criteria: the first three on the scaled targets, ``'log_loss'``
 #: on the index of each row's value among ``target_values_``.
@@ -130,15 +132,15 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
                                      f"{len(distinct)} distinct values") + ". Use loss='squared_error', "
                 "'absolute_error' or 'huber'.")
         self.target_values_ = distinct
-        return self._value_index(matrix, "")
+        return self._value_index(matrix, "the first fit")
 
-    def _value_index(self, matrix, why):
-        """Each row's index in ``target_values_`` (``loss_='log_loss'``); a value not there is refused."""
+    def _value_index(self, matrix, where):
+        """Each row's index in ``target_values_`` (``loss_='log_loss'``); a value not there is refused,
+        the error naming ``where`` the targets came from."""
         index = np.searchsorted(self.target_values_, matrix[:, 0])
         index = np.minimum(index, len(self.target_values_) - 1)
         unseen = self.target_values_[index] != matrix[:, 0]
         if unseen.any():
-            where = why.split("(")[-1].rstrip(")") if "(" in why else why
             raise ValueError(f"y holds the value {float(matrix[np.flatnonzero(unseen)[0], 0]):g}, which the first "
                              f"fit's targets did not (target_values_={self.target_values_.tolist()}; {where}): "
                              "with loss_='log_loss' the network predicts only those values.")
@@ -155,11 +157,12 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
 
     def _encode_targets(self, y, n_rows, why):
         matrix = self._targets(y, n_rows).reshape(n_rows, -1)
+        where = why.split("(")[-1].rstrip(")") if "(" in why else why
         if matrix.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {matrix.shape[1]} targets, but {type(self).__name__} was fitted on "
-                             f"{self.n_outputs_} ({why.split('(')[-1].rstrip(')') if '(' in why else why}).")
+                             f"{self.n_outputs_} ({where}).")
         if self.loss_ == "log_loss":
-            return self._value_index(matrix, why)
+            return self._value_index(matrix, where)
         return self._scaled(matrix)
 
     def _stream_targets(self, y, n_rows, classes, first):
@@ -232,8 +235,7 @@ class BaseTextRegressor(RegressorMixin, BaseTextNetwork):
         """
         outputs = self._outputs(X).astype(np.float64)
         if self.target_values_ is not None:  # the mean of the predicted distribution over the values
-            outputs = np.exp(outputs - outputs.max(axis=1, keepdims=True))
-            outputs = (outputs @ self.target_values_ / outputs.sum(axis=1))[:, None]
+            outputs = (softmax(outputs, axis=1) @ self.target_values_)[:, None]
         else:
             outputs = outputs * self.target_scale_ + self.target_mean_
         if self.clip_predictions:
